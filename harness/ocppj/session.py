@@ -201,7 +201,9 @@ class Session:
         pending = self._track(message_id, action, payload, now, timeout)
         return serialize(Call(message_id, action, payload)), pending
 
-    def send_raw(self, text: str, now: float, *, timeout: float | None = None) -> PendingCall | None:
+    def send_raw(
+        self, text: str, now: float, *, timeout: float | None = None
+    ) -> PendingCall | None:
         """Record raw text sent on purpose (negative tests); no rule is enforced.
 
         If the text parses as a CALL, it is tracked so its answer is correlated.
@@ -234,8 +236,7 @@ class Session:
         violations = validate(self.version, incoming.action, PayloadKind.RESPONSE, payload)
         if violations:
             raise OutgoingViolation(
-                f"{incoming.action} response breaks its schema: "
-                + "; ".join(map(str, violations))
+                f"{incoming.action} response breaks its schema: " + "; ".join(map(str, violations))
             )
         del self._pending_in[message_id]
         return serialize(CallResult(message_id, payload))
@@ -259,7 +260,9 @@ class Session:
             raise OutgoingViolation(f"OCPP {self.version.value} has no SEND message type")
         violations = validate(self.version, action, PayloadKind.REQUEST, payload)
         if violations:
-            raise OutgoingViolation(f"{action} breaks its schema: " + "; ".join(map(str, violations)))
+            raise OutgoingViolation(
+                f"{action} breaks its schema: " + "; ".join(map(str, violations))
+            )
         return serialize(Send(str(uuid.uuid4()), action, payload))
 
     # --------------------------------------------------------------- receiving
@@ -267,9 +270,9 @@ class Session:
         """Turn one received text message into events; never raises."""
         try:
             return self._receive(text, now)
-        except Exception as exc:  # noqa: BLE001 - the contract is that receiving never raises
+        except Exception as exc:
             problem = FrameProblem(f"harness could not process frame: {exc!r}", "framing")
-            self._deviate(Level.INFO, _ref(self.version, "4"), problem.reason, now, text)
+            self.deviate(Level.INFO, _ref(self.version, "4"), problem.reason, now, text)
             return [FrameRejected(text, problem, now, None, None)]
 
     def _receive(self, text: str, now: float) -> list[Event]:
@@ -277,7 +280,7 @@ class Session:
         if isinstance(frame, FrameProblem):
             return [self._rejected(text, frame, now)]
         if len(frame.message_id) > MAX_MESSAGE_ID_LENGTH:
-            self._deviate(
+            self.deviate(
                 Level.MUST,
                 _ref(self.version, "4.1.4"),
                 f"MessageId is {len(frame.message_id)} characters, at most "
@@ -288,7 +291,11 @@ class Session:
         if isinstance(frame, Call):
             return [self._on_call(frame, now, text)]
         if isinstance(frame, Send):
-            return [SendReceived(frame, now, self._check_payload(frame.action, frame.payload, now, text))]
+            return [
+                SendReceived(
+                    frame, now, self._check_payload(frame.action, frame.payload, now, text)
+                )
+            ]
         if isinstance(frame, CallResultError):
             return [ResultErrorReceived(frame, now)]
         return self._on_answer(frame, now, text)
@@ -297,7 +304,7 @@ class Session:
         section = "4.1.3" if problem.failure_class == "unknown-message-type" else "4.1.2"
         if problem.failure_class == "format":
             section = "4.1.5" if self.version is not OcppVersion.V16 else "4.2"
-        self._deviate(Level.MUST, _ref(self.version, section), problem.reason, now, text)
+        self.deviate(Level.MUST, _ref(self.version, section), problem.reason, now, text)
         # Only a CALL (or an unreadable message) is answered; a broken answer is not answered
         # with another answer (§4.2.3), and unknown message types are answered in 2.x (§4.4).
         answerable = problem.message_type in (None, int(MessageType.CALL))
@@ -313,7 +320,7 @@ class Session:
     def _on_call(self, call: Call, now: float, text: str) -> CallReceived:
         self._check_synchronicity(call, now, text)
         if call.message_id in self._seen_in_ids:
-            self._deviate(
+            self.deviate(
                 Level.MUST,
                 _ref(self.version, "4.1.4"),
                 f"MessageId {call.message_id!r} reused for a second CALL",
@@ -323,16 +330,14 @@ class Session:
         self._remember(self._seen_in_ids, call.message_id, None)
         self._pending_in[call.message_id] = _IncomingCall(call.action, now)
         if not is_known_action(self.version, call.action):
-            self._deviate(
+            self.deviate(
                 Level.MUST,
                 _ref(self.version, "4.1.7" if self.version is not OcppVersion.V16 else "4.2.1"),
                 f"unknown action {call.action!r}",
                 now,
                 text,
             )
-            return CallReceived(
-                call, now, (), errorcodes.code_for(self.version, "unknown-action")
-            )
+            return CallReceived(call, now, (), errorcodes.code_for(self.version, "unknown-action"))
         violations = self._check_payload(call.action, call.payload, now, text)
         code = errorcodes.code_for_violations(self.version, violations) if violations else None
         return CallReceived(call, now, violations, code)
@@ -341,7 +346,7 @@ class Session:
         for message_id, incoming in self._pending_in.items():
             if now - incoming.received_at < self.peer_call_timeout:
                 level = Level.SHOULD if self.version is OcppVersion.V16 else Level.MUST
-                self._deviate(
+                self.deviate(
                     level,
                     _ref(self.version, "4.1.1"),
                     f"{call.action} sent while {incoming.action} ({message_id}) was not yet "
@@ -356,7 +361,7 @@ class Session:
     ) -> tuple[SchemaViolation, ...]:
         violations = validate(self.version, action, PayloadKind.REQUEST, payload)
         if violations:
-            self._deviate(
+            self.deviate(
                 Level.MUST,
                 _schema_ref(self.version, action, PayloadKind.REQUEST),
                 "; ".join(map(str, violations)),
@@ -370,7 +375,7 @@ class Session:
         if pending is None:
             late = self._finished_out.get(frame.message_id)
             if late is not None:
-                self._deviate(
+                self.deviate(
                     Level.INFO,
                     _ref(self.version, "4.1.1"),
                     f"answer to {late.action} ({frame.message_id}) arrived after its "
@@ -379,7 +384,7 @@ class Session:
                     text,
                 )
             else:
-                self._deviate(
+                self.deviate(
                     Level.MUST,
                     _ref(self.version, "4.1.4"),
                     f"answer with MessageId {frame.message_id!r} matches no CALL that was sent",
@@ -390,7 +395,7 @@ class Session:
         self._remember(self._finished_out, pending.message_id, pending)
         if isinstance(frame, CallError):
             if frame.code not in self.version.error_codes:
-                self._deviate(
+                self.deviate(
                     Level.MUST,
                     _ref(self.version, "4.2.3" if self.version is OcppVersion.V16 else "4.3"),
                     f"errorCode {frame.code!r} is not in the OCPP {self.version.value} table",
@@ -400,7 +405,7 @@ class Session:
             return [ErrorReceived(pending, frame, now)]
         violations = validate(self.version, pending.action, PayloadKind.RESPONSE, frame.payload)
         if violations:
-            self._deviate(
+            self.deviate(
                 Level.MUST,
                 _schema_ref(self.version, pending.action, PayloadKind.RESPONSE),
                 "; ".join(map(str, violations)),
@@ -422,6 +427,16 @@ class Session:
             self._remember(self._finished_out, pending.message_id, pending)
         return [CallTimedOut(p, now) for p in expired]
 
+    def abandon(self, message_id: str, now: float) -> CallTimedOut:
+        """Give up waiting for our CALL `message_id` (its deadline passed or the link is gone)."""
+        pending = self._pending_out.pop(message_id, None)
+        if pending is None:
+            pending = self._finished_out.get(message_id) or PendingCall(
+                message_id, "?", {}, now, now
+            )
+        self._remember(self._finished_out, message_id, pending)
+        return CallTimedOut(pending, now)
+
     def connection_lost(self, now: float) -> list[CallTimedOut]:
         """The connection closed: no outstanding CALL can be answered any more."""
         expired = list(self._pending_out.values())
@@ -430,7 +445,10 @@ class Session:
         return [CallTimedOut(p, now) for p in expired]
 
     # ----------------------------------------------------------------- helpers
-    def _deviate(self, level: Level, ref: str, message: str, now: float, text: str | None) -> None:
+    def deviate(
+        self, level: Level, ref: str, message: str, now: float, text: str | None = None
+    ) -> None:
+        """Record that the peer broke requirement `ref` (also used by transport and roles)."""
         self.deviations.append(Deviation(level, ref, message, now, text))
 
     @staticmethod
