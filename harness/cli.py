@@ -1,2 +1,95 @@
-def main() -> int:
+"""`ocpp-harness`: run the demo or the suite, start a simulator, show catalog coverage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harness.cases.coverage import TESTCASES_DIR, coverage_rows, coverage_table, implemented_cases
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import pytest
+
+    reports = Path(args.report_dir)
+    reports.mkdir(parents=True, exist_ok=True)
+    code = pytest.main(
+        [
+            str(TESTCASES_DIR),
+            "--ocpp-run",
+            f"--ocpp-report-dir={reports}",
+            f"--junitxml={reports / 'junit.xml'}",
+            f"--alluredir={reports / 'allure-results'}",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            *args.pytest_args,
+        ]
+    )
+    latest = reports / "latest"
+    print(f"\nReport: {latest / 'summary.html'}")
+    print(f"Index:  {latest / 'index.json'}")
+    print(f"JUnit:  {reports / 'junit.xml'}   Allure results: {reports / 'allure-results'}")
+    return int(code)
+
+
+def _run(args: argparse.Namespace) -> int:
+    import pytest
+
+    return int(pytest.main([str(TESTCASES_DIR), *args.pytest_args]))
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    rows = coverage_rows(implemented_cases())
+    if args.version:
+        rows = [row for row in rows if row[0] == args.version]
+    print("\n".join(coverage_table(rows, sections=args.sections)))
     return 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from harness.dut.profile import load_profile
+    from harness.dut.profile_schema import ProfileError
+
+    try:
+        profile = load_profile(args.path)
+    except ProfileError as error:
+        print(f"invalid DUT profile: {error}", file=sys.stderr)
+        return ProfileError.exit_code
+    print(f"{args.path}: {profile.name} ({profile.role.value}, OCPP {profile.ocpp_version.value})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="ocpp-harness", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo", help="run the suite against the reference simulators")
+    demo.add_argument("--report-dir", default="reports")
+    demo.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    demo.set_defaults(func=_demo)
+    run = commands.add_parser("run", help="run the conformance cases with pytest options")
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    run.set_defaults(func=_run)
+    catalog = commands.add_parser("catalog", help="implemented / total cases per section")
+    catalog.add_argument("--coverage", action="store_true", help="(default) show coverage")
+    catalog.add_argument("--version", choices=("1.6", "2.0.1", "2.1"))
+    catalog.add_argument("--sections", action="store_true", help="one row per section")
+    catalog.set_defaults(func=_catalog)
+    profile = commands.add_parser("check-profile", help="validate a DUT profile (exit 4 if bad)")
+    profile.add_argument("path")
+    profile.set_defaults(func=_profile)
+    commands.add_parser("sim", help="run a reference simulator: sim {station|csms} ...")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `ocpp-harness` console script."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sim"]:
+        from harness.sim.__main__ import main as sim_main
+
+        return sim_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))

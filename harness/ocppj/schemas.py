@@ -49,6 +49,8 @@ def load_schema(version: OcppVersion, action: str, kind: PayloadKind) -> dict[st
     """Return the official schema for `action`, or None when the version has no such action."""
     folder = resources.files("ocpp").joinpath(version.schema_package, "schemas")
     entry = folder.joinpath(schema_name(version, action, kind) + ".json")
+    if not entry.is_file() and kind is PayloadKind.REQUEST:
+        entry = folder.joinpath(f"{action}.json")  # 2.1 SEND messages have no suffix
     if not entry.is_file():
         return None
     schema: dict[str, Any] = json.loads(entry.read_text(encoding="utf-8"))
@@ -62,7 +64,7 @@ def actions(version: OcppVersion) -> frozenset[str]:
     names = {entry.name.removesuffix(".json") for entry in folder.iterdir()}
     if version is OcppVersion.V16:
         return frozenset(n for n in names if not n.endswith("Response"))
-    return frozenset(n.removesuffix("Request") for n in names if n.endswith("Request"))
+    return frozenset(n.removesuffix("Request") for n in names if not n.endswith("Response"))
 
 
 @cache

@@ -284,30 +284,52 @@ class Peer:
         return responder
 
     async def expect(
-        self, action: str, where: Where = None, within: float | None = None
+        self,
+        action: str,
+        where: Where = None,
+        within: float | None = None,
+        *,
+        since: float | None = None,
     ) -> Message:
         """Return the first unconsumed `action` from the DUT matching `where`.
 
-        Looks at what already arrived first, then waits up to `within` seconds; on timeout
-        raises ExpectationFailed with the timeline of what did arrive.
+        Looks at what already arrived (at or after `since`, seconds on the case clock) first,
+        then waits up to `within` seconds; on timeout raises ExpectationFailed with the
+        timeline of what did arrive.
         """
+        return await self.expect_any([(action, where)], within, since=since)
+
+    async def expect_any(
+        self,
+        options: list[tuple[str, Where]],
+        within: float | None = None,
+        *,
+        since: float | None = None,
+    ) -> Message:
+        """Like `expect`, for the first message matching any of (action, where) `options`."""
         timeout = self.call_timeout if within is None else within
         deadline = self.wirelog.now() + timeout
+        wanted = " or ".join(f"{action}{describe(where)}" for action, where in options)
         while True:
             for message in self._backlog:
-                if message.action == action and satisfies(message.payload, where):
+                if since is not None and message.at < since:
+                    continue
+                if any(
+                    message.action == action and satisfies(message.payload, where)
+                    for action, where in options
+                ):
                     self._backlog.remove(message)
                     message.consumed = True
                     return message
             if self.fail_fast_on_close and self.connection_count and not self.connected:
+                reason = self.connection.close_reason if self.connection else ""
                 raise ExpectationFailed(
-                    f"expected {action}{describe(where)}, but the DUT closed the connection "
-                    f"({self.connection.close_reason if self.connection else ''})",
+                    f"expected {wanted}, but the DUT closed the connection ({reason})",
                     timeline=self.wirelog.timeline(),
                 )
             if not await self._wait_arrival(deadline):
                 raise ExpectationFailed(
-                    f"expected {action}{describe(where)} within {timeout:g} s; none arrived",
+                    f"expected {wanted} within {timeout:g} s; none arrived",
                     timeline=self.wirelog.timeline(),
                 )
 

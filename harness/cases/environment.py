@@ -1,0 +1,250 @@
+"""Set up what a case runs against: the emulator the harness plays, the DUT, its simulator.
+
+For a station under test the harness listens as CSMS and (for the reference simulator)
+launches the station pointed at it; for a CSMS under test it launches the reference CSMS (if
+asked) and prepares the station emulator that will connect to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ssl
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.dut.backends import (
+    ActionBackend,
+    CommandBackend,
+    OcttTriggerBackend,
+    PromptBackend,
+    RigBackend,
+    SimControlBackend,
+)
+from harness.dut.device import Dut
+from harness.dut.profile_model import Backend, DutProfile, Role
+from harness.outcomes import EnvironmentFailure
+from harness.roles.csms import CsmsEmulator
+from harness.roles.peer import Peer
+from harness.roles.station import StationEmulator
+from harness.sim.launcher import SimProcess
+from harness.transport.client import ClientSecurity
+from harness.transport.pki import TestPki, ensure_pki
+from harness.transport.server import ServerSecurity
+from harness.transport.tls import client_context_from_pki, server_context_from_pki
+from harness.transport.wirelog import WireLog
+
+
+@dataclass
+class CaseEnvironment:
+    """The emulator, the DUT facade and the simulator process of one case."""
+
+    peer: Peer
+    dut: Dut
+    sim: SimProcess | None
+
+
+def token_statuses(profile: DutProfile) -> dict[str, str]:
+    """The authorization status each profile token must get from a conforming CSMS."""
+    tokens = profile.tokens
+    statuses = {
+        tokens.valid: "Accepted",
+        tokens.invalid: "Invalid",
+        tokens.blocked: "Blocked",
+        tokens.expired: "Expired",
+    }
+    if tokens.group:
+        statuses[tokens.group] = "Accepted"
+    return statuses
+
+
+def _backend(profile: DutProfile) -> ActionBackend:
+    actions = profile.actions
+    if actions.backend is Backend.SIM:
+        if actions.control_url is None:
+            raise EnvironmentFailure("backend sim needs [actions] control_url or [sim] launch")
+        return SimControlBackend(actions.control_url)
+    if actions.backend is Backend.COMMAND:
+        return CommandBackend(actions.commands)
+    if actions.backend is Backend.PROMPT:
+        return PromptBackend(actions.countdown)
+    return RigBackend()
+
+
+def _pki(profile: DutProfile, pki_root: Path) -> TestPki | None:
+    if profile.security.profile < 2:
+        return None
+    if profile.security.pki is not None:
+        return TestPki.at(profile.security.pki)
+    return ensure_pki(pki_root / profile.station_id, profile.station_id)
+
+
+@contextlib.asynccontextmanager
+async def case_environment(
+    profile: DutProfile,
+    wirelog: WireLog,
+    *,
+    faults: tuple[str, ...],
+    artifacts: Path,
+    pki_root: Path,
+) -> AsyncIterator[CaseEnvironment]:
+    """Build, yield and always tear down (bounded) the environment of one case."""
+    pki = _pki(profile, pki_root)
+    factory = _station_under_test if profile.role is Role.STATION else _csms_under_test
+    async with factory(profile, wirelog, pki, faults, artifacts) as environment:
+        yield environment
+
+
+@contextlib.asynccontextmanager
+async def _station_under_test(
+    profile: DutProfile,
+    wirelog: WireLog,
+    pki: TestPki | None,
+    faults: tuple[str, ...],
+    artifacts: Path,
+) -> AsyncIterator[CaseEnvironment]:
+    security = profile.security
+    context: ssl.SSLContext | None = None
+    if pki is not None:
+        context = server_context_from_pki(pki, mutual=security.profile == 3)
+    csms = CsmsEmulator(
+        profile.ocpp_version,
+        wirelog,
+        station_id=profile.station_id,
+        call_timeout=profile.timeouts.call,
+        tokens=token_statuses(profile),
+        heartbeat_interval=int(profile.timeouts.heartbeat_interval),
+        host=profile.connection.listen_host,
+        port=profile.connection.listen_port,
+        path=profile.connection.path,
+        security=ServerSecurity(security.profile, security.password, context),
+    )
+    sim: SimProcess | None = None
+    try:
+        await csms.start()
+        backend: ActionBackend
+        if profile.launches_sim:
+            sim = await _launch_station(profile, csms.url, pki, faults, artifacts)
+            backend = SimControlBackend(str(sim.ready["control_url"]))
+        else:
+            backend = _backend(profile)
+        yield CaseEnvironment(csms, Dut(profile, backend, wirelog), sim)
+    finally:
+        await csms.aclose()
+        if sim is not None:
+            await sim.stop()
+
+
+async def _launch_station(
+    profile: DutProfile,
+    url: str,
+    pki: TestPki | None,
+    faults: tuple[str, ...],
+    artifacts: Path,
+) -> SimProcess:
+    security = profile.security
+    args = [
+        "station",
+        "--ocpp-version",
+        profile.ocpp_version.value,
+        "--csms-url",
+        url.removesuffix(profile.station_id) + "{station_id}",
+        "--station-id",
+        profile.station_id,
+        "--evses",
+        str(len(profile.evses)),
+        "--security-profile",
+        str(security.profile),
+        "--heartbeat-interval",
+        f"{profile.timeouts.heartbeat_interval:g}",
+        "--meter-interval",
+        f"{profile.timeouts.meter_interval:g}",
+    ]
+    if security.password:
+        args += ["--password", security.password]
+    if pki is not None:
+        args += ["--ca-cert", str(pki.csms_root_cert)]
+        if security.profile == 3:
+            args += ["--client-cert", str(pki.station_cert), "--client-key", str(pki.station_key)]
+    for fault in faults:
+        args += ["--fault", fault]
+    return await SimProcess.start(
+        args, log_path=artifacts / "station-sim.log", ready_within=profile.timeouts.connect
+    )
+
+
+@contextlib.asynccontextmanager
+async def _csms_under_test(
+    profile: DutProfile,
+    wirelog: WireLog,
+    pki: TestPki | None,
+    faults: tuple[str, ...],
+    artifacts: Path,
+) -> AsyncIterator[CaseEnvironment]:
+    security = profile.security
+    sim: SimProcess | None = None
+    try:
+        if profile.launches_sim:
+            sim = await _launch_csms(profile, pki, faults, artifacts)
+            url_template = str(sim.ready["ws_url"]).rstrip("/") + "/{station_id}"
+            trigger: ActionBackend = OcttTriggerBackend(
+                str(sim.ready["api_url"]), profile.ocpp_version.value, profile.station_id
+            )
+        else:
+            if profile.connection.url is None:
+                raise EnvironmentFailure("the DUT profile gives no [connection] url")
+            url_template = profile.connection.url
+            trigger = _backend(profile)
+        context: ssl.SSLContext | None = None
+        if pki is not None:
+            context = client_context_from_pki(pki, mutual=security.profile == 3)
+        station = StationEmulator(
+            profile.ocpp_version,
+            wirelog,
+            station_id=profile.station_id,
+            url_template=url_template,
+            call_timeout=profile.timeouts.call,
+            open_timeout=profile.timeouts.connect,
+            reconnect_delay=profile.connection.reconnect_delay,
+            security=ClientSecurity(
+                security.profile, profile.station_id, security.password, context
+            ),
+        )
+        dut = Dut(profile, trigger, wirelog)
+        dut.trigger_backend = trigger
+        try:
+            yield CaseEnvironment(station, dut, sim)
+        finally:
+            await station.aclose()
+    finally:
+        if sim is not None:
+            await sim.stop()
+
+
+async def _launch_csms(
+    profile: DutProfile, pki: TestPki | None, faults: tuple[str, ...], artifacts: Path
+) -> SimProcess:
+    security = profile.security
+    args = [
+        "csms",
+        "--ocpp-version",
+        profile.ocpp_version.value,
+        "--station",
+        profile.station_id,
+        "--heartbeat-interval",
+        f"{int(profile.timeouts.heartbeat_interval)}",
+        "--security-profile",
+        str(security.profile),
+    ]
+    for token, status in token_statuses(profile).items():
+        args += ["--token", f"{token}={status}"]
+    if security.password:
+        args += ["--password", security.password]
+    if pki is not None:
+        args += ["--server-cert", str(pki.server_cert), "--server-key", str(pki.server_key)]
+        args += ["--ca-cert", str(pki.csms_root_cert)]
+    for fault in faults:
+        args += ["--fault", fault]
+    return await SimProcess.start(
+        args, log_path=artifacts / "csms-sim.log", ready_within=profile.timeouts.connect
+    )

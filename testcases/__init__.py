@@ -1,0 +1,1 @@
+"""Conformance cases, by OCPP version and system under test."""

@@ -1,0 +1,1 @@
+"""Conformance cases: /v16."""

@@ -1,0 +1,57 @@
+"""OCPP 2.0.1 block A (Security), charging station under test."""
+
+from __future__ import annotations
+
+import re
+
+from harness.cases.checks import Checks
+from harness.cases.model import ocpp_case
+from harness.cases.states import station_v201
+from harness.dut.device import Dut
+from harness.roles.csms import CsmsEmulator
+
+#: identifierString (2.0.1 Part 2 primitive datatypes) and BasicAuthPassword length.
+PASSWORD = re.compile(r"[A-Za-z0-9*\-_=:+|@.]{16,40}")
+
+
+@ocpp_case(
+    "TC_A_01_CS",
+    version="2.0.1",
+    refs=("A00.FR.202", "A00.FR.203", "A00.FR.204", "A00.FR.205", "B01.FR.01"),
+    needs=("power_cycle",),
+    security_profiles=(1, 2),
+)
+async def test_basic_auth_valid(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """Booted; the upgrade request carried Basic <station id>:<password> (Part 6 Table 1)."""
+    await station_v201.idle(csms, dut)
+    await station_v201.booted(csms, dut, check)
+    accepted = [h for h in csms.handshakes if h.status == 101]
+    check.must(accepted, "the station opened a websocket the harness accepted", ref="A00.FR.204")
+    for handshake in accepted:
+        check.equal(handshake.username, dut.station_id, "Basic auth user name", ref="A00.FR.203")
+    refused = [h for h in csms.handshakes if h.status == 401]
+    check.must(
+        not refused,
+        f"every upgrade request carried the configured credentials ({len(refused)} refused)",
+        ref="A00.FR.204",
+    )
+    password = dut.profile.security.password or ""
+    check.must(
+        PASSWORD.fullmatch(password) is not None,
+        "BasicAuthPassword is 16-40 identifierString characters",
+        ref="A00.FR.205",
+    )
+
+
+@ocpp_case(
+    "TC_A_04_CS",
+    version="2.0.1",
+    refs=("A00.FR.309", "A00.FR.312", "A00.FR.313", "A00.FR.319", "A00.FR.412"),
+    needs=("power_cycle",),
+    security_profiles=(2, 3),
+)
+async def test_tls_server_certificate_valid(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """The station sets up TLS with the harness's server certificate and boots (Table 2)."""
+    await station_v201.idle(csms, dut)
+    await station_v201.booted(csms, dut, check)
+    check.must(csms.url.startswith("wss://"), "the connection is a secured websocket (wss)")
