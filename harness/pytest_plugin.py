@@ -50,7 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("ocpp_strict", "NON-STRICT verdicts fail", type="bool", default=False)
     group.addoption("--ocpp-report-dir", metavar="DIR", help="where run reports go (reports)")
-    parser.addini("ocpp_report_dir", "where run reports go", default="reports")
+    parser.addini("ocpp_report_dir", "where run reports go (empty: reports)", default="")
     group.addoption(
         "--ocpp-sim-fault",
         action="append",
@@ -66,8 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def is_active(config: pytest.Config) -> bool:
     """True when any `--ocpp-*` option or `ocpp_*` ini key was given."""
-    given = any(config.getoption(name) for name in _OPTIONS)
-    return given or any(name in config.inicfg for name in _OPTIONS)
+    return any(config.getoption(name) or config.getini(name) for name in _OPTIONS)
 
 
 def _value(config: pytest.Config, name: str) -> Any:
@@ -111,7 +110,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"unknown simulator fault(s) {unknown}; known: {', '.join(sorted(FAULTS))}",
             returncode=ProfileError.exit_code,
         )
-    root = Path(_value(config, "ocpp_report_dir"))
+    root = Path(_value(config, "ocpp_report_dir") or "reports")
     report = RunReport.create(
         root, meta={"profiles": [str(p.source) for group in profiles.values() for p in group]}
     )

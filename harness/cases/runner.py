@@ -55,11 +55,13 @@ def missing_need(profile: DutProfile, needs: tuple[str, ...]) -> str | None:
 
 
 def choose_profile(candidates: list[DutProfile], spec: CaseSpec) -> DutProfile | None:
-    """The first profile whose security profile the case accepts."""
-    for profile in candidates:
-        if not spec.security_profiles or profile.security.profile in spec.security_profiles:
-            return profile
-    return None
+    """The profile a case runs against: the lowest security profile the case accepts."""
+    accepted = [
+        p
+        for p in candidates
+        if not spec.security_profiles or p.security.profile in spec.security_profiles
+    ]
+    return min(accepted, key=lambda p: p.security.profile, default=None)
 
 
 def _faults_for(profile: DutProfile, extra: tuple[str, ...]) -> tuple[str, ...]:

@@ -25,6 +25,17 @@ async def test_basic_auth_valid(station: StationEmulator, dut: Dut, check: Check
         await csms_v201.booted(station, dut, check)
 
 
+@ocpp_case("TC_A_02_CSMS", version="2.0.1", refs=("A00.FR.204",), security_profiles=(1, 2))
+async def test_basic_auth_wrong_username(station: StationEmulator, dut: Dut, check: Checks) -> None:
+    """User name <station id>Invalid with the right password: upgrade rejected (Table 449)."""
+    refused = await station.try_connect(username=f"{dut.station_id}Invalid")
+    check.must(
+        refused is not None,
+        "the CSMS rejects Basic credentials whose user name is not the station id",
+        ref="A00.FR.204",
+    )
+
+
 def _random_password() -> str:
     alphabet = string.ascii_letters + string.digits
     return "".join(secrets.choice(alphabet) for _ in range(32))
