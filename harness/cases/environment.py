@@ -233,6 +233,8 @@ async def _launch_csms(
         profile.station_id,
         "--heartbeat-interval",
         f"{int(profile.timeouts.heartbeat_interval)}",
+        "--call-timeout",
+        f"{profile.timeouts.call:g}",
         "--security-profile",
         str(security.profile),
     ]

@@ -66,7 +66,7 @@ async def open_station_connection(
     try:
         websocket = await connect(
             url,
-            subprotocols=[Subprotocol(p) for p in offered],
+            subprotocols=[Subprotocol(p) for p in offered] or None,
             additional_headers=headers,
             ssl=security.ssl_context if url.startswith("wss:") else None,
             open_timeout=open_timeout,

@@ -148,7 +148,7 @@ def test_reference_station_profiles(version: str) -> None:
     assert profile.actions.backend is Backend.SIM
     assert [(e.id, e.connectors) for e in profile.evses] == [(1, (1,)), (2, (1,))]
     assert profile.timeouts == Timeouts(
-        boot=10, call=5, connect=10, action=10, case=60, heartbeat_interval=300, meter_interval=1
+        boot=10, call=5, connect=10, action=10, case=30, heartbeat_interval=300, meter_interval=1
     )
 
 
