@@ -170,3 +170,24 @@ async def test_garbage_is_answered_and_recorded(pair: tuple[CsmsEmulator, Statio
             break
         await asyncio.sleep(0.01)
     assert csms.deviations()[0].message.startswith("not valid JSON")
+
+
+async def test_flooding_dut_still_ends_in_a_bounded_verdict(
+    pair: tuple[CsmsEmulator, StationEmulator],
+) -> None:
+    csms, station = pair
+    assert station.connection is not None
+    link = station.connection
+
+    async def flood() -> None:
+        for n in range(3000):
+            await link.send_text(f'[2,"f{n}","Heartbeat",{{}}]')
+
+    flooding = asyncio.create_task(flood())
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    with pytest.raises(ExpectationFailed, match="none arrived"):
+        await csms.expect("BootNotification", within=0.5)
+    assert loop.time() - started < 1.5
+    await flooding
+    assert len(csms.received("Heartbeat")) > 100  # the harness kept answering meanwhile
