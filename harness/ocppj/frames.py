@@ -14,6 +14,7 @@ from typing import Any, Final
 from harness.ocppj.versions import OcppVersion
 
 MAX_MESSAGE_ID_LENGTH: Final = 36
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 class MessageType(enum.IntEnum):
@@ -26,11 +27,13 @@ class MessageType(enum.IntEnum):
     SEND = 6
 
 
-def message_types(version: OcppVersion) -> frozenset[MessageType]:
-    """Message types the version defines."""
-    if version is OcppVersion.V21:
-        return frozenset(MessageType)
-    return frozenset({MessageType.CALL, MessageType.CALLRESULT, MessageType.CALLERROR})
+_TYPES_BASE: Final = frozenset({2, 3, 4})
+_TYPES_21: Final = frozenset({2, 3, 4, 5, 6})
+
+
+def message_types(version: OcppVersion) -> frozenset[int]:
+    """Message type numbers the version defines."""
+    return _TYPES_21 if version is OcppVersion.V21 else _TYPES_BASE
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ def parse_frame(text: str, version: OcppVersion) -> Frame | FrameProblem:
         return FrameProblem("first element is not an integer MessageTypeId", "framing")
     type_number = data[0]
     message_id = data[1] if len(data) > 1 and isinstance(data[1], str) else None
-    if type_number not in _ARITY or MessageType(type_number) not in message_types(version):
+    if type_number not in message_types(version):
         return FrameProblem(
             f"MessageTypeId {type_number} is not defined in OCPP {version.value}",
             "unknown-message-type",
@@ -194,4 +197,4 @@ def to_array(frame: Frame) -> list[Any]:
 
 def serialize(frame: Frame) -> str:
     """Compact JSON text of a frame, UTF-8 safe (OCPP-J §4.1.2)."""
-    return json.dumps(to_array(frame), separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(to_array(frame))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -116,8 +117,7 @@ class Peer:
         self.extra_deviations: list[Deviation] = []
         self._defaults = defaults
         self._responders: list[Responder] = []
-        self._backlog: list[Message] = []
-        self._backlog_limit = backlog_limit
+        self._backlog: deque[Message] = deque(maxlen=backlog_limit)
         self._arrival = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -252,9 +252,7 @@ class Peer:
 
     def _keep(self, message: Message) -> None:
         self.exchange.add(message)
-        if len(self._backlog) >= self._backlog_limit:
-            self._backlog.pop(0)
-        self._backlog.append(message)
+        self._backlog.append(message)  # bounded: the oldest unconsumed message drops out
         self._wake()
 
     def _wake(self) -> None:

@@ -140,10 +140,11 @@ class OcppConnection:
             return self.session.abandon(message_id, self.wirelog.now())
         remaining = max(0.0, deadline - self.wirelog.now())
         try:
-            return await asyncio.wait_for(asyncio.shield(waiter), remaining)
+            async with asyncio.timeout(remaining):
+                return await waiter
         except TimeoutError:
             self._waiters.pop(message_id, None)
-            if waiter.done():  # answered in the same instant the wait expired
+            if waiter.done() and not waiter.cancelled():  # answered as the wait expired
                 return waiter.result()
             return self.session.abandon(message_id, max(deadline, self.wirelog.now()))
 
