@@ -25,7 +25,14 @@ from harness.report.record import pytest_outcome as outcome_of
 from harness.report.run import RunReport, summary_lines
 
 REFERENCE_PROFILES: Final = tuple(sorted((CATALOG_DIR.parent / "dut").glob("reference-*.toml")))
-_OPTIONS: Final = ("ocpp_dut", "ocpp_strict", "ocpp_report_dir", "ocpp_sim_fault", "ocpp_run")
+_OPTIONS: Final = (
+    "ocpp_dut",
+    "ocpp_strict",
+    "ocpp_report_dir",
+    "ocpp_sim_fault",
+    "ocpp_run",
+    "ocpp_case",
+)
 SETTINGS_KEY: Final = pytest.StashKey[RunSettings]()
 VERDICT_KEY: Final = pytest.StashKey[Verdict]()
 
@@ -61,6 +68,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--ocpp-run", action="store_true", default=None, help="activate with the defaults"
     )
+    group.addoption(
+        "--ocpp-case",
+        action="append",
+        metavar="ID",
+        help="run only this official case id (exact match); repeatable",
+    )
+    parser.addini("ocpp_case", "official case ids to run, one per line", type="linelist")
     parser.addini("ocpp_run", "activate the OCPP harness", type="bool", default=False)
 
 
@@ -97,17 +111,18 @@ def pytest_configure(config: pytest.Config) -> None:
     """Validate profiles and faults before anything runs (exit code 4 on a bad profile)."""
     if not is_active(config):
         return
-    from harness.sim.faults import FAULTS
+    from harness.sim.faults import FAULTS, is_known
 
     try:
         profiles = load_profiles(_profile_paths(config))
     except ProfileError as error:
         pytest.exit(f"invalid DUT profile: {error}", returncode=ProfileError.exit_code)
     faults = tuple(_value(config, "ocpp_sim_fault") or ())
-    unknown = [f for f in faults if f not in FAULTS]
+    unknown = [f for f in faults if not is_known(f)]
     if unknown:
+        known = sorted({name for table in FAULTS.values() for name in table})
         pytest.exit(
-            f"unknown simulator fault(s) {unknown}; known: {', '.join(sorted(FAULTS))}",
+            f"unknown simulator fault(s) {unknown}; known: {', '.join(known)}",
             returncode=ProfileError.exit_code,
         )
     root = Path(_value(config, "ocpp_report_dir") or "reports")
@@ -160,12 +175,22 @@ def ocpp_runner(request: pytest.FixtureRequest) -> CaseRunner:
     return CaseRunner(settings)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Let `-k TC_B_01_CS` select a case by its official id."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Let `-k TC_B_01_CS` find a case by its id; `--ocpp-case ID` keeps exactly those ids."""
+    wanted = set(_value(config, "ocpp_case") or ())
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         spec = getattr(getattr(item, "function", None), "ocpp_case", None)
         if isinstance(spec, CaseSpec):
             item.extra_keyword_matches.add(spec.id)
+        if wanted and not (isinstance(spec, CaseSpec) and spec.id in wanted):
+            dropped.append(item)
+        else:
+            kept.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.hookimpl(wrapper=True)

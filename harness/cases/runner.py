@@ -65,10 +65,11 @@ def choose_profile(candidates: list[DutProfile], spec: CaseSpec) -> DutProfile |
 
 
 def _faults_for(profile: DutProfile, extra: tuple[str, ...]) -> tuple[str, ...]:
-    from harness.sim.faults import FAULTS
+    from harness.sim.faults import faults_for
 
     own = profile.sim.faults if profile.sim else ()
-    chosen = [f for f in extra if f in FAULTS and FAULTS[f].role == profile.role.value]
+    known = faults_for("station" if profile.role.value == "station" else "csms")
+    chosen = [f for f in extra if f in known]
     return tuple(dict.fromkeys([*own, *chosen]))
 
 

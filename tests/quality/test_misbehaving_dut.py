@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.cases.catalog import load_catalog
 from harness.dut.profile import load_profile
 from tests.quality.conftest import ROOT, run_suite
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.slow
 #: (fault, case run against it): both roles.
 MISBEHAVIOUR = [
     ("silent", "TC_B_01_CS"),
-    ("drop-after-boot", "TC_E_03_CS"),
+    ("drop-after-boot", "TC_001_CS"),
     ("garbage", "TC_E_03_CS"),
     ("silent", "TC_B_01_CSMS"),
     ("drop-after-boot", "TC_E_03_CSMS"),
@@ -23,8 +24,9 @@ MISBEHAVIOUR = [
 
 
 def _case_deadline(case_id: str) -> float:
-    role = "csms" if case_id.endswith("_CSMS") else "station"
-    profile = load_profile(ROOT / "fixtures" / "dut" / f"reference-{role}-201.toml")
+    entry = next(e for e in load_catalog().values() if e.id == case_id)
+    version = entry.version.replace(".", "")
+    profile = load_profile(ROOT / "fixtures" / "dut" / f"reference-{entry.dut_role}-{version}.toml")
     return profile.timeouts.case
 
 
@@ -32,7 +34,7 @@ def _case_deadline(case_id: str) -> float:
 def test_misbehaving_dut_gets_a_verdict_within_the_deadline(
     fault: str, case_id: str, tmp_path: Path
 ) -> None:
-    run = run_suite(tmp_path, f"--ocpp-sim-fault={fault}", "-k", case_id)
+    run = run_suite(tmp_path, f"--ocpp-sim-fault={fault}", f"--ocpp-case={case_id}")
     verdict = run.verdicts()[case_id]
     assert verdict in ("FAIL", "INCONCLUSIVE"), run.output[-3000:]
     assert run.durations()[case_id] <= _case_deadline(case_id) + 1.0

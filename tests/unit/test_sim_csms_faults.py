@@ -39,7 +39,7 @@ def test_registry_lists_every_csms_fault_with_a_description() -> None:
         "callresult-for-malformed",
         "wrong-error-code",
     }
-    assert all(FAULTS[name].description for name in csms)
+    assert all(FAULTS["csms"][name].description for name in csms)
 
 
 def test_unknown_fault_is_refused() -> None:

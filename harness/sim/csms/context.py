@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from harness.sim.csms.config import CsmsConfig
 from harness.sim.csms.state import Registry, TokenTable
-from harness.sim.faults import FAULTS
+from harness.sim.faults import CSMS_FAULTS
 from harness.transport.wirelog import WireEntry, WireLog
 
 if TYPE_CHECKING:
@@ -33,10 +33,9 @@ class EchoWireLog(WireLog):
 
 def check_faults(names: frozenset[str]) -> None:
     """Raise ValueError for a fault name that is not a CSMS fault in the registry."""
-    unknown = sorted(n for n in names if n not in FAULTS or FAULTS[n].role != "csms")
+    unknown = sorted(n for n in names if n not in CSMS_FAULTS)
     if unknown:
-        known = sorted(n for n, f in FAULTS.items() if f.role == "csms")
-        raise ValueError(f"unknown CSMS fault(s) {unknown}; known: {known}")
+        raise ValueError(f"unknown CSMS fault(s) {unknown}; known: {sorted(CSMS_FAULTS)}")
 
 
 class CsmsContext:

@@ -1,0 +1,131 @@
+"""`python -m harness.sim station ...`: run the reference station until SIGTERM/SIGINT or /shutdown.
+
+When the control API listens it prints exactly one line, `READY {"control_url": ...}`, and
+flushes stdout (connecting to the CSMS may still be in progress); logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from harness.ocppj.versions import OcppVersion
+from harness.sim.faults import STATION_FAULTS
+from harness.sim.station.config import StationConfig
+from harness.sim.station.control import start_control
+from harness.sim.station.station import Station
+from harness.sim.station.v16 import V16
+from harness.sim.station.v201 import V201
+from harness.transport.wirelog import WireLog
+
+
+def _seconds(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected seconds >= 0, got {text!r}")
+    return round(value)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line of the reference station."""
+    p = argparse.ArgumentParser(prog="python -m harness.sim station", description=__doc__)
+    p.add_argument("--ocpp-version", required=True, choices=("1.6", "2.0.1"))
+    p.add_argument(
+        "--csms-url", required=True, help="ws[s]://host:port/path/{station_id} (template)"
+    )
+    p.add_argument("--station-id", required=True)
+    p.add_argument("--evses", type=int, default=2, help="EVSEs, one connector each")
+    p.add_argument("--control-host", default="127.0.0.1")
+    p.add_argument("--control-port", type=int, default=0, help="0: any free port")
+    p.add_argument("--security-profile", type=int, choices=(0, 1, 2, 3), default=0)
+    p.add_argument("--password", help="Basic auth password (profiles 1-2)")
+    p.add_argument("--ca-cert", type=Path, help="CA that signs the CSMS certificate")
+    p.add_argument("--client-cert", type=Path, help="station certificate (profile 3)")
+    p.add_argument("--client-key", type=Path, help="station key (profile 3)")
+    p.add_argument("--heartbeat-interval", type=_seconds, default=300)
+    p.add_argument("--meter-interval", type=_seconds, default=60)
+    p.add_argument("--call-timeout", type=float, default=10.0)
+    p.add_argument(
+        "--fault", action="append", default=[], choices=sorted(STATION_FAULTS), metavar="NAME"
+    )
+    p.add_argument("--wire-log", type=Path, help="append the wire log (JSON lines) here")
+    p.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    return p
+
+
+def config_from(args: argparse.Namespace) -> StationConfig:
+    """Build the configuration from parsed arguments."""
+    return StationConfig(
+        version=OcppVersion.parse(args.ocpp_version),
+        csms_url=args.csms_url,
+        station_id=args.station_id,
+        evses=args.evses,
+        control_host=args.control_host,
+        control_port=args.control_port,
+        security_profile=args.security_profile,
+        password=args.password,
+        ca_cert=args.ca_cert,
+        client_cert=args.client_cert,
+        client_key=args.client_key,
+        heartbeat_interval=args.heartbeat_interval,
+        meter_interval=args.meter_interval,
+        call_timeout=args.call_timeout,
+        faults=frozenset(args.fault),
+    )
+
+
+def behaviour_for(version: OcppVersion) -> type[V16] | type[V201]:
+    """The behaviour class of an OCPP version."""
+    return V16 if version is OcppVersion.V16 else V201
+
+
+async def run(config: StationConfig, wire_log: Path | None = None) -> None:
+    """Serve until a signal or `POST /shutdown`, then stop within a few seconds."""
+    wirelog = WireLog(wire_log)
+    station = Station(config, wirelog, behaviour_for(config.version))
+    shutdown = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, shutdown.set)
+    runner, url = await start_control(station, shutdown, config.control_host, config.control_port)
+    try:
+        print("READY " + json.dumps({"control_url": url}), flush=True)
+        station.start()
+        await shutdown.wait()
+    finally:
+        await station.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(runner.cleanup(), 5)
+        wirelog.close()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(signum)
+
+
+def main(argv: list[str]) -> int:
+    """Entry point; returns the exit status (2 for bad options)."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level, stream=sys.stderr, format="%(asctime)s station %(message)s"
+    )
+    try:
+        config = config_from(args)
+        config.check()
+    except ValueError as exc:
+        print(f"station: {exc}", file=sys.stderr)
+        return 2
+    asyncio.run(run(config, args.wire_log))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
