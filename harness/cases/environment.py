@@ -142,35 +142,38 @@ async def _launch_station(
     faults: tuple[str, ...],
     artifacts: Path,
 ) -> SimProcess:
-    security = profile.security
     args = [
         "station",
-        "--ocpp-version",
-        profile.ocpp_version.value,
+        *_common_args(profile, faults),
         "--csms-url",
         url.removesuffix(profile.station_id) + "{station_id}",
         "--station-id",
         profile.station_id,
         "--evses",
         str(len(profile.evses)),
-        "--security-profile",
-        str(security.profile),
         "--heartbeat-interval",
         f"{profile.timeouts.heartbeat_interval:g}",
         "--meter-interval",
         f"{profile.timeouts.meter_interval:g}",
     ]
-    if security.password:
-        args += ["--password", security.password]
     if pki is not None:
         args += ["--ca-cert", str(pki.csms_root_cert)]
-        if security.profile == 3:
+        if profile.security.profile == 3:
             args += ["--client-cert", str(pki.station_cert), "--client-key", str(pki.station_key)]
-    for fault in faults:
-        args += ["--fault", fault]
     return await SimProcess.start(
         args, log_path=artifacts / "station-sim.log", ready_within=profile.timeouts.connect
     )
+
+
+def _common_args(profile: DutProfile, faults: tuple[str, ...]) -> list[str]:
+    """Simulator options both reference simulators take: version, security, faults."""
+    args = ["--ocpp-version", profile.ocpp_version.value]
+    args += ["--security-profile", str(profile.security.profile)]
+    if profile.security.password:
+        args += ["--password", profile.security.password]
+    for fault in faults:
+        args += ["--fault", fault]
+    return args
 
 
 @contextlib.asynccontextmanager
@@ -224,29 +227,21 @@ async def _csms_under_test(
 async def _launch_csms(
     profile: DutProfile, pki: TestPki | None, faults: tuple[str, ...], artifacts: Path
 ) -> SimProcess:
-    security = profile.security
     args = [
         "csms",
-        "--ocpp-version",
-        profile.ocpp_version.value,
+        *_common_args(profile, faults),
         "--station",
         profile.station_id,
         "--heartbeat-interval",
         f"{int(profile.timeouts.heartbeat_interval)}",
         "--call-timeout",
         f"{profile.timeouts.call:g}",
-        "--security-profile",
-        str(security.profile),
     ]
     for token, status in token_statuses(profile).items():
         args += ["--token", f"{token}={status}"]
-    if security.password:
-        args += ["--password", security.password]
     if pki is not None:
         args += ["--server-cert", str(pki.server_cert), "--server-key", str(pki.server_key)]
         args += ["--ca-cert", str(pki.csms_root_cert)]
-    for fault in faults:
-        args += ["--fault", fault]
     return await SimProcess.start(
         args, log_path=artifacts / "csms-sim.log", ready_within=profile.timeouts.connect
     )
