@@ -16,7 +16,7 @@ from harness.cases.model import CaseFunction, CaseSpec
 from harness.dut.profile_model import ACTIONS, FEATURES, DutProfile
 from harness.ocppj.clock import utc_timestamp
 from harness.outcomes import EnvironmentFailure, ExpectationFailed, NotApplicable
-from harness.report.record import CaseRecord, CheckResult, Verdict, verdict_from
+from harness.report.record import CaseRecord, CheckResult, verdict_from
 from harness.report.run import RunReport
 from harness.transport.wirelog import WireLog
 
@@ -209,7 +209,3 @@ def failure_text(record: CaseRecord, details: list[str], wire_log: Path) -> str:
     lines.append(f"wire log: {wire_log}")
     return "\n".join(lines)
 
-
-def verdict_is_final(verdict: Verdict) -> bool:
-    """True for verdicts that judged the DUT (everything but INCONCLUSIVE and N/A)."""
-    return verdict not in (Verdict.INCONCLUSIVE, Verdict.NOT_APPLICABLE)

@@ -8,9 +8,11 @@ EnvironmentFailure, which ends the case INCONCLUSIVE: the DUT was not judged.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import os
 import re
-import sys
+import signal
 import threading
 from collections.abc import Callable, Mapping
 from typing import IO, Any, Protocol
@@ -104,12 +106,16 @@ class CommandBackend:
         values = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in params.items()}
         command = render_command(template, values)
         process = await asyncio.create_subprocess_shell(
-            command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+            command,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
         )
         try:
             output, _ = await asyncio.wait_for(process.communicate(), timeout)
         except TimeoutError as exc:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the hook and everything it started
             await process.wait()
             raise EnvironmentFailure(f"{action} hook ran over {timeout:g} s: {command}") from exc
         if process.returncode != 0:
@@ -186,9 +192,3 @@ def _settle(future: asyncio.Future[str], value: str) -> None:
     if not future.done():
         future.set_result(value)
 
-
-def print_stderr(text: str) -> None:
-    """Write to the real stderr even while pytest captures output."""
-    stream = sys.__stderr__ or sys.stderr
-    stream.write(text + "\n")
-    stream.flush()
