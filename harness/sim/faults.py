@@ -27,7 +27,7 @@ class Fault:
 CSMS_FAULTS: dict[str, Fault] = {
     "boot-rejected": Fault(
         "answers every BootNotification with status Rejected (B01.FR.02 / 1.6 §4.2)",
-        ("TC_001_CSMS", "TC_B_01_CSMS", "TC_A_01_CSMS", "TC_A_04_CSMS"),
+        ("TC_001_CSMS", "TC_B_01_CSMS", "TC_A_01_CSMS", "TC_A_04_CSMS", "TC_A_07_CSMS"),
     ),
     "auth-invalid-for-valid": Fault(
         "answers a valid (Accepted) id token with status Invalid (C01 / 1.6 §4.1)",
@@ -67,7 +67,7 @@ STATION_FAULTS: dict[str, Fault] = {
     ),
     "no-status-notification": Fault(
         "never sends StatusNotification (1.6 §4.9 / 2.0.1 B01.FR.05, G01)",
-        ("TC_B_01_CS", "TC_G_01_CS", "TC_A_04_CS"),
+        ("TC_B_01_CS", "TC_G_01_CS", "TC_A_04_CS", "TC_A_07_CS"),
     ),
     "no-transaction": Fault(
         "authorization and plug-in do not start a transaction (1.6 §4.8 / 2.0.1 E01)",

@@ -67,3 +67,19 @@ async def test_tls_server_certificate_valid(
     check.must(refused is None, f"TLS handshake and upgrade succeed: {refused}", ref="A00.FR.306")
     if refused is None:
         await csms_v201.booted(station, dut, check)
+
+
+@ocpp_case(
+    "TC_A_07_CSMS",
+    version="2.0.1",
+    refs=("A00.FR.409", "A00.FR.410", "A00.FR.415", "A00.FR.416", "A00.FR.421"),
+    security_profiles=(3,),
+)
+async def test_tls_client_certificate_valid(
+    station: StationEmulator, dut: Dut, check: Checks
+) -> None:
+    """Mutual TLS with the station's certificate; upgrade; Booted (Part 6 Table 453)."""
+    refused = await station.try_connect()
+    check.must(refused is None, f"mutual TLS and upgrade succeed: {refused}", ref="A00.FR.409")
+    if refused is None:
+        await csms_v201.booted(station, dut, check)

@@ -55,3 +55,25 @@ async def test_tls_server_certificate_valid(csms: CsmsEmulator, dut: Dut, check:
     await station_v201.idle(csms, dut)
     await station_v201.booted(csms, dut, check)
     check.must(csms.url.startswith("wss://"), "the connection is a secured websocket (wss)")
+
+
+@ocpp_case(
+    "TC_A_07_CS",
+    version="2.0.1",
+    refs=("A00.FR.401", "A00.FR.402", "A00.FR.415", "A00.FR.416", "A00.FR.511"),
+    needs=("power_cycle",),
+    security_profiles=(3,),
+)
+async def test_tls_client_certificate_valid(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """The station presents its client certificate, then boots and reports (Table 5)."""
+    await station_v201.idle(csms, dut)
+    await station_v201.booted(csms, dut, check)
+    accepted = [h for h in csms.handshakes if h.status == 101]
+    check.must(accepted, "the station set up mutual TLS and a websocket", ref="A00.FR.401")
+    for handshake in accepted:
+        check.equal(
+            handshake.peer_common_name,
+            dut.station_id,
+            "client certificate common name",
+            ref="A00.FR.511",
+        )
