@@ -226,8 +226,9 @@ class Peer:
             message.answer = payload
             message.answered_at = self.wirelog.now()
             await connection.reply(message.message_id, payload)
-        except OutgoingViolation as exc:
-            self.harness_errors.append(f"answer to {message.action} rejected: {exc}")
+        except Exception as exc:  # a responder bug or an invalid answer: the harness's fault
+            kind = "rejected" if isinstance(exc, OutgoingViolation) else f"failed ({exc!r})"
+            self.harness_errors.append(f"answer to {message.action} {kind}: {exc}")
             await connection.reply_error(message.message_id, "InternalError", str(exc)[:255])
 
     async def _payload_for(self, message: Message, responder: Responder | None) -> Payload | None:

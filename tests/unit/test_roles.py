@@ -191,3 +191,18 @@ async def test_flooding_dut_still_ends_in_a_bounded_verdict(
     assert loop.time() - started < 1.5
     await flooding
     assert len(csms.received("Heartbeat")) > 100  # the harness kept answering meanwhile
+
+
+async def test_a_broken_responder_is_a_harness_error_not_a_crash(
+    pair: tuple[CsmsEmulator, StationEmulator],
+) -> None:
+    csms, station = pair
+
+    def broken(_message: object) -> dict[str, object]:
+        raise RuntimeError("bug in the case")
+
+    csms.on("Heartbeat").respond_with(broken)
+    outcome = await station.call("Heartbeat")
+    assert outcome.error is not None and outcome.error.code == "InternalError"
+    assert csms.harness_errors and "bug in the case" in csms.harness_errors[0]
+    assert (await station.boot())["status"] == "Accepted"  # the link still works
