@@ -20,9 +20,11 @@ from harness.dut.profile import load_profile
 from harness.dut.profile_model import DutProfile
 from harness.dut.profile_schema import ProfileError
 from harness.report import allure_labels
+from harness.report.html import write_html
 from harness.report.record import Verdict
 from harness.report.record import pytest_outcome as outcome_of
 from harness.report.run import RunReport, summary_lines
+from harness.sim.faults import FAULTS, is_known
 
 REFERENCE_PROFILES: Final = tuple(sorted((CATALOG_DIR.parent / "dut").glob("reference-*.toml")))
 _OPTIONS: Final = (
@@ -111,8 +113,6 @@ def pytest_configure(config: pytest.Config) -> None:
     """Validate profiles and faults before anything runs (exit code 4 on a bad profile)."""
     if not is_active(config):
         return
-    from harness.sim.faults import FAULTS, is_known
-
     try:
         profiles = load_profiles(_profile_paths(config))
     except ProfileError as error:
@@ -224,8 +224,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
     settings.report.finish(status="aborted" if interrupted else "complete")
-    from harness.report.html import write_html
-
     write_html(settings.report.directory)
 
 

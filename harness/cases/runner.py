@@ -18,6 +18,7 @@ from harness.ocppj.clock import utc_timestamp
 from harness.outcomes import EnvironmentFailure, ExpectationFailed, NotApplicable
 from harness.report.record import CaseRecord, CheckResult, verdict_from
 from harness.report.run import RunReport
+from harness.sim.faults import faults_for
 from harness.transport.wirelog import WireLog
 
 
@@ -65,8 +66,6 @@ def choose_profile(candidates: list[DutProfile], spec: CaseSpec) -> DutProfile |
 
 
 def _faults_for(profile: DutProfile, extra: tuple[str, ...]) -> tuple[str, ...]:
-    from harness.sim.faults import faults_for
-
     own = profile.sim.faults if profile.sim else ()
     known = faults_for("station" if profile.role.value == "station" else "csms")
     chosen = [f for f in extra if f in known]
@@ -208,4 +207,3 @@ def failure_text(record: CaseRecord, details: list[str], wire_log: Path) -> str:
     lines += details
     lines.append(f"wire log: {wire_log}")
     return "\n".join(lines)
-
