@@ -191,4 +191,3 @@ def _read_line_in_thread(terminal: IO[str], answered: asyncio.Future[str]) -> No
 def _settle(future: asyncio.Future[str], value: str) -> None:
     if not future.done():
         future.set_result(value)
-

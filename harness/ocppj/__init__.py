@@ -1,8 +1,9 @@
 """Sans-I/O OCPP-J core: frames, schema validation, error codes, message correlation."""
 
 from harness.ocppj.deviations import Deviation, Level
+from harness.ocppj.events import PendingCall
 from harness.ocppj.frames import Call, CallError, CallResult, CallResultError, Frame, Send
-from harness.ocppj.session import OutgoingViolation, PendingCall, Session
+from harness.ocppj.session import OutgoingViolation, Session
 from harness.ocppj.versions import OcppVersion
 
 __all__ = [

@@ -11,13 +11,8 @@ from websockets.asyncio.connection import Connection
 from websockets.exceptions import ConnectionClosed
 
 from harness.ocppj.deviations import Level
-from harness.ocppj.session import (
-    CallTimedOut,
-    ErrorReceived,
-    Event,
-    ResultReceived,
-    Session,
-)
+from harness.ocppj.events import CallTimedOut, ErrorReceived, Event, ResultReceived
+from harness.ocppj.session import Session
 from harness.transport.wirelog import WireLog
 
 CallAnswer = ResultReceived | ErrorReceived | CallTimedOut

@@ -174,4 +174,3 @@ class CsmsServer:
             f"station {handshake.station_id} connected with {handshake.selected_subprotocol}",
         )
         await self.on_connect(connection, handshake)
-

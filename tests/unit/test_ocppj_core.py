@@ -10,17 +10,16 @@ from hypothesis import strategies as st
 
 from harness.ocppj import errorcodes
 from harness.ocppj.deviations import Level
-from harness.ocppj.frames import Call, CallError, CallResult, FrameProblem, Send, parse_frame
-from harness.ocppj.schemas import PayloadKind, actions, validate
-from harness.ocppj.session import (
+from harness.ocppj.events import (
     CallReceived,
     CallTimedOut,
     ErrorReceived,
     FrameRejected,
-    OutgoingViolation,
     ResultReceived,
-    Session,
 )
+from harness.ocppj.frames import Call, CallError, CallResult, FrameProblem, Send, parse_frame
+from harness.ocppj.schemas import PayloadKind, actions, validate
+from harness.ocppj.session import OutgoingViolation, Session
 from harness.ocppj.versions import OcppVersion
 
 V16, V201, V21 = OcppVersion.V16, OcppVersion.V201, OcppVersion.V21

@@ -10,8 +10,9 @@ import re
 from functools import cache
 from typing import Any
 
+from harness.ocppj.events import CallTimedOut, ErrorReceived
 from harness.ocppj.schemas import actions
-from harness.ocppj.session import CallTimedOut, ErrorReceived, OutgoingViolation
+from harness.ocppj.session import OutgoingViolation
 from harness.ocppj.versions import OcppVersion
 from harness.sim.csms import handlers_v16, handlers_v201
 from harness.sim.csms.config import BOOT_STATUSES

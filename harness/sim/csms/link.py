@@ -12,8 +12,9 @@ from typing import Any, Final
 
 from websockets.asyncio.server import ServerConnection
 
+from harness.ocppj.events import CallReceived, Event, FrameRejected
 from harness.ocppj.frames import CallResult, serialize
-from harness.ocppj.session import CallReceived, Event, FrameRejected, OutgoingViolation, Session
+from harness.ocppj.session import OutgoingViolation, Session
 from harness.ocppj.versions import OcppVersion
 from harness.sim.csms import handlers_v16, handlers_v201
 from harness.sim.csms.context import CsmsContext

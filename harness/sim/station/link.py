@@ -15,16 +15,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from harness.ocppj.events import CallReceived, ErrorReceived, Event, FrameRejected, ResultReceived
 from harness.ocppj.frames import Call, CallResult, serialize
-from harness.ocppj.session import (
-    CallReceived,
-    ErrorReceived,
-    Event,
-    FrameRejected,
-    OutgoingViolation,
-    ResultReceived,
-    Session,
-)
+from harness.ocppj.session import OutgoingViolation, Session
 from harness.sim.station.config import StationConfig
 from harness.transport.client import open_station_connection
 from harness.transport.connection import CallAnswer, OcppConnection

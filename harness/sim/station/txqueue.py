@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from harness.ocppj.session import ErrorReceived, ResultReceived
+from harness.ocppj.events import ErrorReceived, ResultReceived
 from harness.sim.station.link import Link, Payload
 
 log = logging.getLogger("harness.sim.station")
