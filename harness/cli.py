@@ -44,7 +44,10 @@ def _catalog(args: argparse.Namespace) -> int:
     rows = coverage_rows(implemented_cases())
     if args.version:
         rows = [row for row in rows if row[0] == args.version]
-    print("\n".join(coverage_table(rows, sections=args.sections)))
+    if args.coverage or args.sections:
+        print("\n".join(coverage_table(rows, sections=True)))
+        print()
+    print("\n".join(coverage_table(rows, sections=False)))
     return 0
 
 
@@ -73,9 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("pytest_args", nargs=argparse.REMAINDER)
     run.set_defaults(func=_run)
     catalog = commands.add_parser("catalog", help="implemented / total cases per section")
-    catalog.add_argument("--coverage", action="store_true", help="(default) show coverage")
+    catalog.add_argument(
+        "--coverage", action="store_true", help="per-section table before the totals"
+    )
     catalog.add_argument("--version", choices=("1.6", "2.0.1", "2.1"))
-    catalog.add_argument("--sections", action="store_true", help="one row per section")
+    catalog.add_argument("--sections", action="store_true", help="same as --coverage")
     catalog.set_defaults(func=_catalog)
     profile = commands.add_parser("check-profile", help="validate a DUT profile (exit 4 if bad)")
     profile.add_argument("path")
