@@ -84,6 +84,16 @@ class Dut:
         """Restore the DUT's network connection."""
         await self._do("go_online")
 
+    async def lock_failure(self, evse: int = 1, connector: int = 1, failing: bool = True) -> None:
+        """Make the connector lock fail (or work again with failing=False)."""
+        await self._do("lock_failure", evse=evse, connector=connector, failing=failing)
+
+    async def connector_fault(
+        self, evse: int = 1, connector: int = 1, error_code: str | None = "GroundFailure"
+    ) -> None:
+        """Raise a connector fault with a 1.6 ChargePointErrorCode (None clears it)."""
+        await self._do("connector_fault", evse=evse, connector=connector, error_code=error_code)
+
     async def trigger(self, message: str, payload: dict[str, Any] | None = None) -> None:
         """Make the CSMS under test send `message` with `payload` to the harness's station."""
         await self._do("trigger", self.trigger_backend, message=message, payload=payload or {})

@@ -93,6 +93,276 @@ STATION_FAULTS: dict[str, Fault] = {
     "callresult-for-malformed": Fault(
         "answers a malformed CALL with CALLRESULT {} instead of a CALLERROR (OCPP-J §4.2.3)"
     ),
+    # 1.6 Core non-happy flows (catalog sections 10-17, 24)
+    "accept-invalid-id": Fault(
+        "1.6: treats an idTag the Central System answered Invalid/Blocked/Expired in "
+        "Authorize.conf as Accepted and starts charging (1.6 §4.1, §5.11)",
+        ("TC_023_4_CS", "TC_023_5_CS"),
+    ),
+    "lock-failure-ignored": Fault(
+        "1.6: starts the transaction although the connector lock failed; no "
+        "ConnectorLockFailure reported (1.6 §4.9, §7.6; 2.0.1 G05.FR.02)",
+        ("TC_024_CS",),
+    ),
+    "remote-start-always-accepted": Fault(
+        "1.6: answers every RemoteStartTransaction Accepted, also for connectorId 0 or an "
+        "unavailable connector, and then starts nothing (1.6 §5.11, §6.33)",
+        ("TC_026_CS", "TC_027_CS"),
+    ),
+    "remote-stop-always-accepted": Fault(
+        "1.6: answers RemoteStopTransaction Accepted for an unknown transactionId (1.6 §5.12)",
+        ("TC_028_CS",),
+    ),
+    "unlock-always-unlocked": Fault(
+        "1.6: answers every UnlockConnector Unlocked, also when the lock failed or the "
+        "connector is unknown (1.6 §5.18, §7.46)",
+        ("TC_030_CS", "TC_031_CS"),
+    ),
+    "availability-not-persistent": Fault(
+        "1.6: connectors set Unavailable come back Available after a reboot (1.6 §5.2, §5.14)",
+        ("TC_034_CS",),
+    ),
+    "offline-tx-dropped": Fault(
+        "forgets transaction-related messages made while offline or powered down instead of "
+        "queueing them (1.6 §3.7, §4.10 / 2.0.1 E04)",
+        (
+            "TC_032_2_CS",
+            "TC_036_CS",
+            "TC_037_1_CS",
+            "TC_038_CS",
+            "TC_039_CS",
+        ),
+    ),
+    "invalid-id-ignored": Fault(
+        "1.6: keeps charging when StartTransaction.conf says the idTag is not Accepted, even "
+        "with StopTransactionOnInvalidId true (1.6 §3.5.4, §9.1.24)",
+        ("TC_037_3_CS",),
+    ),
+    "invalid-id-always-stops": Fault(
+        "1.6: stops the transaction on a non-Accepted StartTransaction.conf even with "
+        "StopTransactionOnInvalidId false (1.6 §3.5.4, §9.1.24)",
+        ("TC_037_2_CS",),
+    ),
+    "change-configuration-accepts-all": Fault(
+        "1.6: answers ChangeConfiguration Accepted for unknown keys, read-only keys and invalid "
+        "values without applying anything (1.6 §5.3, §7.22)",
+        ("TC_040_1_CS", "TC_040_2_CS"),
+    ),
+    "fault-error-code-missing": Fault(
+        "1.6: StatusNotification always carries errorCode NoError, also with status Faulted "
+        "or a lock failure (1.6 §4.9, §7.6)",
+        ("TC_041_CS",),
+    ),
+    "data-transfer-accepted": Fault(
+        "1.6: answers DataTransfer Accepted for a vendorId it does not implement (1.6 §5.6)",
+        ("TC_062_CS",),
+    ),
+    # 1.6 Local Authorization List (§3.5, §5.10, §5.15), Remote Trigger (§5.17), Reservation
+    # (§5.1, §5.13): v16_local_list, v16_commands, v16_reservation.
+    "local-list-ignored": Fault(
+        "1.6: authorization never consults the Local Authorization List: with LocalPreAuthorize "
+        "an Accepted entry still gets an Authorize.req (§3.5, §9.1.13)",
+        ("TC_008_1_CS", "TC_008_2_CS"),
+    ),
+    "local-list-disabled-ignored": Fault(
+        "1.6: LocalAuthListEnabled false is ignored: GetLocalListVersion answers the version "
+        "instead of -1 and SendLocalList is Accepted instead of NotSupported (§5.10, §7.47)",
+        ("TC_042_1_CS", "TC_043_1_CS"),
+    ),
+    "local-list-version-stale": Fault(
+        "1.6: GetLocalListVersion reports the last listVersion for an emptied list instead "
+        "of 0 (§5.10)",
+        ("TC_042_2_CS",),
+    ),
+    "local-list-version-not-updated": Fault(
+        "1.6: a Differential SendLocalList is applied but the list keeps its old version (§6.41)",
+        ("TC_043_CS",),
+    ),
+    "local-list-no-version-check": Fault(
+        "1.6: a Differential SendLocalList whose listVersion is not above the current one is "
+        "Accepted instead of VersionMismatch (§7.47)",
+        ("TC_043_2_CS",),
+    ),
+    "local-list-no-max-length": Fault(
+        "1.6: SendLocalList that grows the list beyond LocalAuthListMaxLength is Accepted "
+        "instead of Failed (§9.2.2, §7.47)",
+        ("TC_043_3_CS",),
+    ),
+    "trigger-message-not-sent": Fault(
+        "1.6: TriggerMessage is Accepted but the requested message is never sent (§5.17)",
+        ("TC_054_CS",),
+    ),
+    "trigger-unknown-connector-accepted": Fault(
+        "1.6: TriggerMessage for a connectorId the station does not have is Accepted (§5.17)",
+        ("TC_055_CS",),
+    ),
+    "reservation-id-missing": Fault(
+        "1.6: the transaction that ends a reservation has no reservationId in its "
+        "StartTransaction.req (§4.8, §5.13)",
+        ("TC_046_1_CS", "TC_046_2_CS", "TC_049_CS", "TC_053_1_CS", "TC_053_2_CS"),
+    ),
+    "reservation-not-enforced": Fault(
+        "1.6: a reserved connector lets any idTag charge (§5.13 SHALL refuse other idTags)",
+        ("TC_046_1_CS",),
+    ),
+    "reservation-never-expires": Fault(
+        "1.6: a reservation is kept past its expiryDate; the connector stays Reserved (§5.13)",
+        ("TC_047_CS",),
+    ),
+    "reservation-ignores-availability": Fault(
+        "1.6: ReserveNow on a Faulted or Unavailable connector (or charge point) is answered "
+        "Occupied instead of Faulted / Unavailable (§5.13, §7.40)",
+        ("TC_048_1_CS", "TC_048_3_CS", "TC_050_1_CS", "TC_050_3_CS"),
+    ),
+    "reservation-ignores-occupied": Fault(
+        "1.6: ReserveNow on an occupied connector (or charge point) is Accepted (§5.13)",
+        ("TC_048_2_CS", "TC_050_2_CS"),
+    ),
+    "cancel-reservation-kept": Fault(
+        "1.6: CancelReservation is Accepted but the reservation stays (§5.1)",
+        ("TC_051_CS",),
+    ),
+    "cancel-reservation-always-accepted": Fault(
+        "1.6: CancelReservation for an unknown reservationId is Accepted (§5.1)",
+        ("TC_052_CS",),
+    ),
+    "reservation-parent-ignored": Fault(
+        "1.6: a reservation with a parentIdTag admits only its own idTag, not others of the "
+        "same parent (§5.13, §3.10)",
+        ("TC_053_1_CS", "TC_053_2_CS"),
+    ),
+    # 1.6 Core happy flows (catalog sections 01-09): station.py, v16, v16_commands,
+    # v16_aligned, device16.
+    "pending-as-accepted": Fault(
+        "BootNotification.conf Pending is taken as Accepted: statuses and heartbeats are sent "
+        "and the boot is not retried (1.6 §4.2 / 2.0.1 B02)",
+        ("TC_002_CS",),
+    ),
+    "connection-timeout-ignored": Fault(
+        "1.6: an authorization without a plugged-in EV never expires after ConnectionTimeOut "
+        "(1.6 §9.1.6)",
+        ("TC_004_2_CS", "TC_011_2_CS"),
+    ),
+    "ev-disconnect-ignored": Fault(
+        "1.6: unplugging at the EV side never stops the transaction, even with "
+        "StopTransactionOnEVSideDisconnect true (1.6 §4.10, §9.1.23)",
+        ("TC_005_1_CS", "TC_005_2_CS"),
+    ),
+    "ev-disconnect-always-stops": Fault(
+        "1.6: unplugging at the EV side stops the transaction, even with "
+        "StopTransactionOnEVSideDisconnect false (1.6 §4.10, §9.1.23)",
+        ("TC_005_3_CS",),
+    ),
+    "unlock-ignores-key": Fault(
+        "1.6: the cable is unlocked after an EV-side disconnect even with "
+        "UnlockConnectorOnEVSideDisconnect false (1.6 §4.10, §9.1.33)",
+        ("TC_005_2_CS",),
+    ),
+    "parent-id-ignored": Fault(
+        "1.6: only the starting idTag stops a transaction, not another idTag with the same "
+        "parentIdTag (1.6 §3.10)",
+        ("TC_069_CS",),
+    ),
+    "pre-authorize-ignored": Fault(
+        "1.6: LocalPreAuthorize true is ignored: an idTag cached Accepted still waits for an "
+        "Authorize.req (1.6 §3.5, §9.1.13)",
+        ("TC_007_1_CS", "TC_007_2_CS"),
+    ),
+    "clear-cache-ignored": Fault(
+        "1.6: ClearCache is answered Accepted but the Authorization Cache is kept (1.6 §5.4)",
+        ("TC_061_1_CS", "TC_061_2_CS"),
+    ),
+    "remote-stop-ignored": Fault(
+        "1.6: RemoteStopTransaction is Accepted but the transaction goes on (1.6 §5.12)",
+        ("TC_012_CS",),
+    ),
+    "reset-ignored": Fault(
+        "1.6: Reset is Accepted but the charge point never resets (1.6 §5.14)",
+        ("TC_013_CS", "TC_014_CS", "TC_015_CS", "TC_016_CS"),
+    ),
+    "reset-without-stop": Fault(
+        "1.6: Reset drops ongoing transactions without a StopTransaction.req (1.6 §5.14)",
+        ("TC_015_CS", "TC_016_CS"),
+    ),
+    "unlock-not-supported": Fault(
+        "1.6: answers every UnlockConnector NotSupported although it has a connector lock "
+        "(1.6 §5.18, §7.46)",
+        ("TC_017_1_CS", "TC_018_1_CS"),
+    ),
+    "get-configuration-missing-key": Fault(
+        "1.6: GetConfiguration without keys leaves out the required Core key ConnectionTimeOut "
+        "(1.6 §5.8, §9.1.6)",
+        ("TC_019_CS",),
+    ),
+    "sampled-data-ignored": Fault(
+        "1.6: sampled MeterValues.req carry only the energy register whatever "
+        "MeterValuesSampledData lists (1.6 §3.16.1, §9.1.17)",
+        ("TC_070_CS",),
+    ),
+    "no-clock-aligned": Fault(
+        "1.6: never sends clock-aligned MeterValues.req, whatever ClockAlignedDataInterval "
+        "says (1.6 §3.16.2, §9.1.5)",
+        ("TC_071_CS",),
+    ),
+    # 1.6 Smart Charging (§3.13, §5.5, §5.7, §5.16): v16_smart_charging.
+    "charging-limit-ignored": Fault(
+        "1.6: accepts and reports charging profiles but the EVSE keeps drawing its rated 32 A "
+        "(MeterValues above the profile limit; §3.13.3)",
+        ("TC_056_CS", "TC_057_CS", "TC_059_CS", "TC_082_CS"),
+    ),
+    "txprofile-unchecked": Fault(
+        "1.6: accepts a TxProfile without an ongoing transaction on the connector or for "
+        "another transactionId instead of rejecting it (§3.13.1, §5.16)",
+        ("TC_058_1_CS", "TC_058_2_CS"),
+    ),
+    "remote-start-profile-ignored": Fault(
+        "1.6: starts the transaction of a RemoteStartTransaction but drops its chargingProfile "
+        "(§5.16.2: SHALL apply the given profile)",
+        ("TC_059_CS",),
+    ),
+    "remote-start-profile-purpose-unchecked": Fault(
+        "1.6: accepts a RemoteStartTransaction whose chargingProfile is not a TxProfile "
+        "(§5.16.2: the purpose MUST be TxProfile)",
+        ("TC_060_CS",),
+    ),
+    "composite-ignores-max-profile": Fault(
+        "1.6: limits and composite schedules leave out the ChargePointMaxProfile (§3.13.3)",
+        ("TC_066_CS",),
+    ),
+    "clear-profile-noop": Fault(
+        "1.6: answers ClearChargingProfile Accepted but removes nothing (§5.5, errata 3.25)",
+        ("TC_067_CS",),
+    ),
+    "stack-level-ignored": Fault(
+        "1.6: among profiles of one purpose the lowest stackLevel prevails instead of the "
+        "highest (§3.13.2)",
+        ("TC_072_CS",),
+    ),
+    "txdefault-not-applied-to-running-tx": Fault(
+        "1.6: a TxDefaultProfile installed during a transaction only applies to later "
+        "transactions (errata 3.8: the transaction SHALL switch to it)",
+        ("TC_082_CS",),
+    ),
+    # 1.6 Firmware Management (§4.4, §4.5, §5.9, §5.19): v16_firmware.
+    "firmware-skips-installing": Fault(
+        "1.6: installs the firmware without sending FirmwareStatusNotification Installing "
+        "(§4.5 SHALL inform about the progress; errata 3.47 sequence)",
+        ("TC_044_1_CS", "TC_044_3_CS"),
+    ),
+    "firmware-failure-unreported": Fault(
+        "1.6: a firmware that could not be downloaded or installed is reported Downloaded / "
+        "Installed (§4.5, §7.25 DownloadFailed / InstallationFailed)",
+        ("TC_044_2_CS", "TC_044_3_CS"),
+    ),
+    "diagnostics-no-file-name": Fault(
+        "1.6: GetDiagnostics.conf has no fileName although a diagnostics file is uploaded "
+        "(§6.26)",
+        ("TC_045_1_CS",),
+    ),
+    "diagnostics-upload-failure-unreported": Fault(
+        "1.6: a diagnostics upload that failed is reported Uploaded (§4.4, §7.23 UploadFailed)",
+        ("TC_045_2_CS",),
+    ),
 }
 
 FAULTS: dict[Role, dict[str, Fault]] = {"csms": CSMS_FAULTS, "station": STATION_FAULTS}

@@ -503,9 +503,8 @@ async def test_unknown_unsupported_and_malformed_calls_get_call_errors(version: 
         assert unknown.error.code == "NotImplemented"
         action, payload = (
             (
-                "ReserveNow",
-                '{"connectorId":1,"expiryDate":"2030-01-01T00:00:00Z",'
-                '"idTag":"X","reservationId":1}',
+                "ExtendedTriggerMessage",
+                '{"requestedMessage":"Heartbeat"}',
             )
             if version == "1.6"
             else ("CertificateSigned", '{"certificateChain":"x"}')

@@ -21,8 +21,8 @@ from tests.unit.test_sim_station import TOKEN, W, running
 PASSWORD = "0123456789abcdef0123"
 
 
-def test_registry_lists_every_station_fault() -> None:
-    assert set(STATION_FAULTS) == {
+def test_registry_keeps_the_station_faults_cases_rely_on() -> None:
+    assert set(STATION_FAULTS) >= {
         "boot-reason-wrong",
         "no-status-notification",
         "no-transaction",

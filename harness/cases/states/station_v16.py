@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from harness.cases.checks import Checks
 from harness.dut.device import Dut
-from harness.outcomes import ExpectationFailed
+from harness.outcomes import ExpectationFailed, NotApplicable
 from harness.roles.csms import CsmsEmulator
 from harness.roles.exchange import Message
 
@@ -90,3 +90,108 @@ async def charging(
         since=since,
     )
     return start
+
+
+#: Upper bound (s) of a "SHALL NOT send" window; a station acts on a CALLRESULT at once.
+QUIET_MAX = 2.0
+
+
+def quiet_window(dut: Dut) -> float:
+    """How long to watch for a message the DUT must not send: the message timeout, capped."""
+    return min(dut.timeouts.call, QUIET_MAX)
+
+
+async def configured(csms: CsmsEmulator, key: str, value: str, *, optional: bool = False) -> None:
+    """Precondition ChangeConfiguration.req (1.6 §5.3) answered Accepted.
+
+    Any other answer fails the case for a required key and makes it N/A for an optional one.
+    """
+    outcome = await csms.call("ChangeConfiguration", key=key, value=value)
+    if outcome.get("status") == "Accepted":
+        return
+    problem = f"ChangeConfiguration {key}={value} answered {outcome.describe()}"
+    if optional:
+        raise NotApplicable(f"optional key: {problem}")
+    raise ExpectationFailed(f"{problem}; expected Accepted", ref="1.6 §5.3")
+
+
+async def status(
+    csms: CsmsEmulator, dut: Dut, value: str, *, since: float, connector: int = 1
+) -> Message:
+    """StatusNotification `value` for the connector (1.6 §4.9)."""
+    return await csms.expect(
+        "StatusNotification",
+        where={"connectorId": dut.connector_id(connector, 1), "status": value},
+        within=dut.timeouts.action,
+        since=since,
+    )
+
+
+async def session(csms: CsmsEmulator, dut: Dut, check: Checks, connector: int = 1) -> Message:
+    """Plug in, present the valid idTag, transaction started, Charging (TC_003_CS flow)."""
+    mark = csms.wirelog.now()
+    await plugged_in(csms, dut, connector)
+    await authorized(csms, dut, check, connector)
+    return await charging(csms, dut, check, since=mark, connector=connector)
+
+
+def transaction_id(start: Message) -> object:
+    """The transactionId the harness gave in StartTransaction.conf (1.6 §6.46)."""
+    return (start.answer or {}).get("transactionId")
+
+
+async def stopped(
+    csms: CsmsEmulator,
+    dut: Dut,
+    check: Checks,
+    start: Message,
+    *,
+    since: float,
+    reason: str,
+    id_tag: str | None = None,
+    within: float | None = None,
+) -> Message:
+    """StopTransaction.req for `start`'s transaction (1.6 §4.10) with its reason and meterStop.
+
+    Reason is a SHOULD (§4.10: absent means Local); meterStop is the energy register, which
+    does not run backwards (§6.49, Energy.Active.Import.Register).
+    """
+    stop = await csms.expect(
+        "StopTransaction",
+        where={"transactionId": transaction_id(start)},
+        within=dut.timeouts.action if within is None else within,
+        since=since,
+    )
+    seen = stop.get("reason", "Local")
+    check.should(seen == reason, f"StopTransaction.req reason: expected {reason}, saw {seen}",
+                 ref="1.6 §4.10, §7.36")
+    check.must(
+        stop["meterStop"] >= start["meterStart"],
+        f"meterStop {stop['meterStop']} Wh must not be below meterStart {start['meterStart']} Wh",
+        ref="1.6 §6.49",
+    )
+    if id_tag is not None:
+        check.equal(stop.get("idTag"), id_tag, "StopTransaction.req idTag", ref="1.6 §6.49")
+    return stop
+
+
+async def unplugged(csms: CsmsEmulator, dut: Dut, connector: int = 1) -> Message:
+    """Unplug the EV after the transaction: StatusNotification Available (1.6 §4.9)."""
+    mark = csms.wirelog.now()
+    await dut.unplug(connector, 1)
+    return await status(csms, dut, "Available", since=mark, connector=connector)
+
+
+async def token_cached(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """Memory state "valid idTag cached" (2.0.1 Part 6 IdTokenCached; 1.6 §3.5.1).
+
+    AuthorizationCacheEnabled and LocalPreAuthorize true, then one complete session with the
+    valid idTag (Authorize.conf and StartTransaction.conf Accepted fill the cache).
+    """
+    await configured(csms, "AuthorizationCacheEnabled", "true")
+    await configured(csms, "LocalPreAuthorize", "true")
+    start = await session(csms, dut, check)
+    mark = csms.wirelog.now()
+    await dut.present_token(dut.tokens.valid)
+    await stopped(csms, dut, check, start, since=mark, reason="Local", id_tag=dut.tokens.valid)
+    await unplugged(csms, dut)

@@ -8,6 +8,7 @@ answered at once; what the station then says over OCPP follows asynchronously.
     POST /present_token {"evse": 1, "id_token": "04A2B3C4D5E6F7", "token_type": "ISO14443"}
     POST /ev_suspend {"evse": 1}                    POST /ev_resume {"evse": 1}
     POST /lock_failure {"evse": 1, "failing": true}
+    POST /connector_fault {"evse": 1, "error_code": "GroundFailure"}   (null clears it)
     POST /power_cycle {"close_frame": false}        POST /reboot
     POST /go_offline                                POST /go_online
     POST /shutdown                                  GET /state
@@ -94,6 +95,25 @@ async def lock_failure(station: Station, body: dict[str, Any]) -> dict[str, Any]
     return {"evse": evse.id, "lock_fails": evse.lock_fails}
 
 
+async def connector_fault(station: Station, body: dict[str, Any]) -> dict[str, Any]:
+    """Raise a connector fault with a 1.6 ChargePointErrorCode, or clear it (error_code null)."""
+    from harness.sim.station.v16 import V16
+
+    evse = _evse(station, body)
+    error = body.get("error_code", "GroundFailure")
+    if not isinstance(station.behaviour, V16):
+        raise BadRequest("connector_fault is implemented for OCPP 1.6 only")
+    if error is not None and not (isinstance(error, str) and error and error != "NoError"):
+        raise BadRequest(f"error_code must be a ChargePointErrorCode or null, got {error!r}")
+    v16 = station.behaviour
+
+    async def apply(evse: EvseModel) -> None:
+        await v16.connector_fault(evse, error)
+
+    station.evse_event(evse.id, apply)
+    return {"evse": evse.id, "error_code": error}
+
+
 async def power_cycle(station: Station, body: dict[str, Any]) -> dict[str, Any]:
     """Cut power: drop the link (no close frame unless asked), boot again with PowerUp."""
     close_frame = bool(body.get("close_frame", False))
@@ -126,6 +146,7 @@ ROUTES: dict[str, Route] = {
     "ev_suspend": _suspend(True),
     "ev_resume": _suspend(False),
     "lock_failure": lock_failure,
+    "connector_fault": connector_fault,
     "power_cycle": power_cycle,
     "reboot": reboot,
     "go_offline": go_offline,

@@ -67,13 +67,29 @@ def _keys(config: StationConfig) -> list[Key]:
         Key("StopTxnAlignedDataMaxLength", str(len(MEASURANDS)), True, _INT0),
         Key("StopTxnSampledData", sampled, False, _CSL),
         Key("StopTxnSampledDataMaxLength", str(len(MEASURANDS)), True, _INT0),
-        Key("SupportedFeatureProfiles", "Core,RemoteTrigger", True, Constraint("CSL")),
+        Key(
+            "SupportedFeatureProfiles",
+            "Core,RemoteTrigger,SmartCharging,FirmwareManagement,LocalAuthListManagement,"
+            "Reservation",
+            True,
+            Constraint("CSL"),
+        ),
         Key("SupportedFeatureProfilesMaxLength", "6", True, _INT0),
         Key("TransactionMessageAttempts", "3", False, Constraint("integer", minimum=1)),
         Key("TransactionMessageRetryInterval", "2", False, _INT0),
         Key("UnlockConnectorOnEVSideDisconnect", "true", False, _BOOL),
         Key("WebSocketPingInterval", "0", False, _INT0),
         Key("SecurityProfile", str(config.security_profile), True, _INT0),
+        # Smart Charging profile keys (§9.4).
+        Key("ChargeProfileMaxStackLevel", "8", True, _INT0),
+        Key("ChargingScheduleAllowedChargingRateUnit", "Current,Power", True, Constraint("CSL")),
+        Key("ChargingScheduleMaxPeriods", "24", True, _INT0),
+        Key("MaxChargingProfilesInstalled", "16", True, _INT0),
+        # Local Auth List Management (§9.2) and Reservation (§9.3) profile keys.
+        Key("LocalAuthListEnabled", "true", False, _BOOL),
+        Key("LocalAuthListMaxLength", "20", True, _INT0),
+        Key("SendLocalListMaxLength", "10", True, _INT0),
+        Key("ReserveConnectorZeroSupported", "true", True, _BOOL),
     ]
     if config.security_profile in (1, 2):
         password = Constraint("string", min_length=16, max_length=40)
@@ -87,6 +103,9 @@ class Configuration16:
     def __init__(self, config: StationConfig) -> None:
         self.keys = {key.name: key for key in _keys(config)}
         self.on_change: dict[str, Callable[[str], None]] = {}
+        self.accept_all = config.fault("change-configuration-accepts-all")
+        #: fault get-configuration-missing-key: a required Core key left out of the full list.
+        self.unlisted = "ConnectionTimeOut" if config.fault("get-configuration-missing-key") else ""
 
     def get(self, name: str) -> str:
         """Current value of a known key."""
@@ -107,6 +126,8 @@ class Configuration16:
     def change(self, name: str, value: str) -> str:
         """Apply ChangeConfiguration.req (§5.3); return the ConfigurationStatus."""
         key = self.keys.get(name)
+        if self.accept_all:
+            return "Accepted"  # fault change-configuration-accepts-all: breaks §5.3
         if key is None:
             return "NotSupported"
         if key.readonly:
@@ -130,7 +151,8 @@ class Configuration16:
     def get_configuration(self, names: list[str] | None) -> dict[str, Any]:
         """GetConfiguration.conf payload (§5.8): all keys, or the requested ones."""
         if not names:
-            return {"configurationKey": [key.as_key_value() for key in self.keys.values()]}
+            listed = [k for k in self.keys.values() if k.name != self.unlisted]
+            return {"configurationKey": [key.as_key_value() for key in listed]}
         known = [self.keys[n].as_key_value() for n in names if n in self.keys]
         unknown = [n for n in names if n not in self.keys]
         payload: dict[str, Any] = {"configurationKey": known}

@@ -179,6 +179,8 @@ class Station:
                 await self._pause(BOOT_RETRY)
                 continue
             self.boot_status = answer["status"]
+            if self.boot_status == "Pending" and self.config.fault("pending-as-accepted"):
+                self.boot_status = "Accepted"  # breaks 1.6 §4.2 / 2.0.1 B02
             interval = int(answer.get("interval", 0))
             if self.accepted:
                 if interval > 0:

@@ -69,8 +69,14 @@ class TxQueue:
         on_result: Callable[[Payload], None] | None = None,
     ) -> None:
         """Queue a message; `build` returns its payload at sending time (None: drop it)."""
+        if self._dropped():
+            return
         self._items.append(_Queued(action, build, on_result))
         self._kick.set()
+
+    def _dropped(self) -> bool:
+        """Fault offline-tx-dropped: forget messages made while offline (breaks 1.6 §3.7, E04)."""
+        return not self._ready() and self._link.config.fault("offline-tx-dropped")
 
     async def send(
         self,
@@ -79,6 +85,8 @@ class TxQueue:
         on_result: Callable[[Payload], None] | None = None,
     ) -> Payload | None:
         """Queue a message; when online wait, bounded, for its CALLRESULT payload."""
+        if self._dropped():
+            return None
         item = _Queued(action, build, on_result)
         self._items.append(item)
         self._kick.set()

@@ -18,6 +18,9 @@ from harness.sim.station.device16 import Configuration16
 from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_16
 from harness.sim.station.model import EvseModel, Transaction
+from harness.sim.station.v16_local_list import LocalList, local_status
+from harness.sim.station.v16_reservation import Reservation, admits, blocking, take
+from harness.sim.station.v16_smart_charging import SmartCharging
 
 if TYPE_CHECKING:
     from harness.sim.station.station import Station
@@ -36,8 +39,20 @@ class V16:
         self.keys.on_change["HeartbeatInterval"] = lambda _value: station.heartbeat_changed()
         self.cache: dict[str, str] = {}
         self.reported: dict[int, str] = {}
+        #: Connector -> ChargePointErrorCode of a hardware fault (status Faulted, §4.9, §7.6).
+        self.errors: dict[int, str] = {}
         self._tx_keys = itertools.count(1)
         self._armed: dict[int, object] = {}
+        #: Charging profiles and the limits they impose (Smart Charging, §3.13).
+        self.smart = SmartCharging(self)
+        #: Connector -> idTag that unlocks the cable after an EV-side disconnect (§4.10).
+        self.locked: dict[int, str] = {}
+        #: idTag -> parentIdTag from the last IdTagInfo received for it (§3.10).
+        self.parents: dict[str, str] = {}
+        #: Local Authorization List (§3.5.2) and reservations by id (§5.13).
+        self.local_list = LocalList(faults=station.config.faults)
+        self.reservations: dict[int, Reservation] = {}
+        self._aligned_running = False
 
     # ---------------------------------------------------------- Behaviour
     def boot_payload(self, reason: str) -> dict[str, Any]:
@@ -78,8 +93,16 @@ class V16:
     async def on_accepted(self, reason: str) -> None:
         """Report connector 0 and every connector after an accepted boot (§4.9)."""
         self.reported.clear()
+        if self.config.fault("availability-not-persistent"):
+            for evse in self.station.evses.values():
+                evse.operative = True  # breaks §5.2: Unavailable persists across reboots
         for connector in (0, *self.station.evses):
             await self.report(connector, force=True)
+        if not self._aligned_running:
+            from harness.sim.station.v16_aligned import clock_aligned
+
+            self._aligned_running = True
+            self.station.spawn(clock_aligned(self))
 
     async def on_reconnected(self) -> None:
         """Report statuses that changed while offline (§4.9)."""
@@ -99,24 +122,33 @@ class V16:
         if connector == 0:
             return "Unavailable" if not any(e.operative for e in evses.values()) else "Available"
         evse = evses[connector]
+        if connector in self.errors:
+            return "Faulted"
         if evse.transaction is not None:
             if evse.ev_suspended or not evse.plugged:
                 return "SuspendedEV"
             return "Charging" if evse.current_a > 0 else "SuspendedEVSE"
         if not evse.operative:
             return "Unavailable"
-        if evse.finishing and evse.plugged:
+        if (evse.finishing and evse.plugged) or connector in self.locked:
             return "Finishing"
+        if evse.authorized is None and blocking(self, evse) is not None:
+            return "Reserved"
         return "Preparing" if evse.plugged or evse.authorized else "Available"
 
-    async def report(self, connector: int, *, force: bool = False, triggered: bool = False) -> None:
+    async def report(
+        self, connector: int, *, force: bool = False, triggered: bool = False, error: str = ""
+    ) -> None:
         """Send StatusNotification.req when the status changed (or when forced)."""
         status = self.status_of(connector)
         if not force and self.reported.get(connector) == status:
             return
+        error = error or self.errors.get(connector, "NoError")
+        if self.config.fault("fault-error-code-missing"):
+            error = "NoError"
         payload = {
             "connectorId": connector,
-            "errorCode": "NoError",
+            "errorCode": error,
             "status": status,
             "timestamp": utc_timestamp(),
         }
@@ -141,7 +173,16 @@ class V16:
             return
         evse.plugged = False
         evse.finishing = False
-        if evse.transaction is not None and self.keys.flag("StopTransactionOnEVSideDisconnect"):
+        stop = self.keys.flag("StopTransactionOnEVSideDisconnect")
+        if self.config.fault("ev-disconnect-ignored"):
+            stop = False
+        if self.config.fault("ev-disconnect-always-stops"):
+            stop = True
+        tx = evse.transaction
+        if tx is not None and stop:
+            keep_locked = not self.keys.flag("UnlockConnectorOnEVSideDisconnect")
+            if keep_locked and tx.id_token and not self.config.fault("unlock-ignores-key"):
+                self.locked[evse.id] = tx.id_token  # until the idTag is presented (§4.10)
             await self.stop(evse, "EVDisconnected")
         elif evse.transaction is None:
             evse.authorized = None
@@ -149,9 +190,13 @@ class V16:
 
     async def present_token(self, evse: EvseModel, token: str, token_type: str) -> None:
         """idTag presented: stop with the same idTag, else Authorize then start (§4.1, §4.8)."""
+        if self.locked.get(evse.id) == token:
+            del self.locked[evse.id]  # the owner unlocks the cable (§4.10)
+            await self.report(evse.id)
+            return
         tx = evse.transaction
         if tx is not None:
-            if tx.id_token == token:
+            if tx.id_token == token or await self.same_group(tx.id_token, token):
                 await self.stop(evse, "Local", id_tag=token)
             return
         if evse.authorized == token:
@@ -160,6 +205,8 @@ class V16:
             return
         if await self.authorize(token) != "Accepted":
             return
+        if not await admits(self, evse, token):
+            return  # reserved for another idTag (§5.13)
         await self.authorized(evse, token)
 
     async def authorized(self, evse: EvseModel, token: str) -> None:
@@ -173,6 +220,8 @@ class V16:
         self.station.spawn(self._connection_timeout(evse, armed))
 
     async def _connection_timeout(self, evse: EvseModel, armed: object) -> None:
+        if self.config.fault("connection-timeout-ignored"):
+            return
         await asyncio.sleep(self.keys.integer("ConnectionTimeOut"))
 
         async def expire(evse: EvseModel) -> None:
@@ -187,23 +236,43 @@ class V16:
         evse.ev_suspended = suspended
         await self.report(evse.id)
 
+    async def same_group(self, started_by: str | None, token: str) -> bool:
+        """True when `token` is authorized and shares the starter's parentIdTag (§3.10)."""
+        parent = self.parents.get(started_by or "")
+        if parent is None or self.config.fault("parent-id-ignored"):
+            return False
+        return await self.authorize(token) == "Accepted" and self.parents.get(token) == parent
+
     async def authorize(self, token: str) -> str:
         """Authorize.req online (§4.1); offline the cache per LocalAuthorizeOffline (§3.5)."""
         cache = self.keys.flag("AuthorizationCacheEnabled")
-        if not (self.station.link.online and self.station.accepted):
+        online = self.station.link.online and self.station.accepted
+        local = local_status(self, token, online=online)
+        if local is not None:
+            return local  # the Local Authorization List decides (§3.5, §3.5.3)
+        if not online:
             if self.keys.flag("LocalAuthorizeOffline") and cache and token in self.cache:
                 return self.cache[token]
             return "Accepted" if self.keys.flag("AllowOfflineTxForUnknownId") else "Invalid"
+        pre = cache and self.keys.flag("LocalPreAuthorize") and self.cache.get(token) == "Accepted"
+        if pre and not self.config.fault("pre-authorize-ignored"):
+            return "Accepted"  # LocalPreAuthorize: start without Authorize.req (§9.1.13)
         answer = await self.station.send("Authorize", {"idTag": token})
+        if answer and answer["idTagInfo"].get("parentIdTag"):
+            self.parents[token] = str(answer["idTagInfo"]["parentIdTag"])
         status = str(answer["idTagInfo"]["status"]) if answer else "Invalid"
-        if answer and cache:
+        if answer and cache and not self.local_list.knows(token):
             self.cache[token] = status
-        return status
+        return "Accepted" if self.config.fault("accept-invalid-id") else status
 
     # -------------------------------------------------------- transactions
     async def start(self, evse: EvseModel) -> None:
         """StartTransaction.req with meterStart, then Charging (§4.8)."""
         if self.config.fault("no-transaction"):
+            return
+        if evse.lock_fails and not self.config.fault("lock-failure-ignored"):
+            evse.authorized = None  # no transaction without a locked connector (§7.6)
+            await self.report(evse.id, force=True, error="ConnectorLockFailure")
             return
         measurands = self.keys.measurands("StopTxnSampledData")
         tx = Transaction(
@@ -215,6 +284,7 @@ class V16:
         )
         tx.begin = meter_value_16(evse, measurands, "Transaction.Begin")
         evse.transaction = tx
+        self.smart.started(evse, tx)
         evse.energized = True
         payload = {
             "connectorId": evse.id,
@@ -222,16 +292,40 @@ class V16:
             "meterStart": tx.meter_start_wh,
             "timestamp": tx.started_at,
         }
+        reservation = take(self, evse, tx.id_token)
+        if reservation is not None and not self.config.fault("reservation-id-missing"):
+            payload["reservationId"] = reservation  # it ends the reservation (§4.8, §5.13)
 
         def assigned(result: Payload) -> None:
             tx.csms_id = int(result["transactionId"])
+            parent = result.get("idTagInfo", {}).get("parentIdTag")
+            if parent and tx.id_token:
+                self.parents[tx.id_token] = str(parent)  # §3.10
+            if result.get("idTagInfo", {}).get("status", "Accepted") != "Accepted":
+                self.station.evse_event(evse.id, lambda e: self.deauthorized(e, tx))
 
-        result = await self.station.queue.send("StartTransaction", lambda: payload, assigned)
+        await self.station.queue.send("StartTransaction", lambda: payload, assigned)
         self.station.spawn(self._sample(evse, tx))
         await self.report(evse.id)
-        status = (result or {}).get("idTagInfo", {}).get("status", "Accepted")
-        if status != "Accepted" and self.keys.flag("StopTransactionOnInvalidId"):
+
+    async def deauthorized(self, evse: EvseModel, tx: Transaction) -> None:
+        """StartTransaction.conf not Accepted (§3.5.4, §9.1.24): stop (DeAuthorized) or suspend."""
+        if evse.transaction is not tx or self.config.fault("invalid-id-ignored"):
+            return
+        stop = self.keys.flag("StopTransactionOnInvalidId")
+        if stop or self.config.fault("invalid-id-always-stops"):
             await self.stop(evse, "DeAuthorized")
+            return
+        evse.energized = False  # only stop energy delivery: SuspendedEVSE
+        await self.report(evse.id)
+
+    async def connector_fault(self, evse: EvseModel, error: str | None) -> None:
+        """A connector fault appears (its ChargePointErrorCode) or clears (None), §4.9."""
+        if error is None:
+            self.errors.pop(evse.id, None)
+        else:
+            self.errors[evse.id] = error
+        await self.report(evse.id)
 
     async def stop(self, evse: EvseModel, reason: str, id_tag: str | None = None) -> None:
         """StopTransaction.req with meterStop and reason (§4.10), then the new status."""
@@ -263,6 +357,7 @@ class V16:
         if id_tag is not None:
             payload["idTag"] = id_tag
         evse.transaction = None
+        self.smart.ended(evse, tx)
         evse.authorized = None
         evse.finishing = evse.plugged
 
@@ -282,9 +377,10 @@ class V16:
                 return
             if interval <= 0:
                 continue
-            value = meter_value_16(
-                evse, self.keys.measurands("MeterValuesSampledData"), "Sample.Periodic"
-            )
+            sampled = self.keys.measurands("MeterValuesSampledData")
+            if self.config.fault("sampled-data-ignored"):
+                sampled = ["Energy.Active.Import.Register"]
+            value = meter_value_16(evse, sampled, "Sample.Periodic")
 
             def build(value: Payload = value) -> Payload:
                 ids = {"transactionId": tx.csms_id} if tx.csms_id is not None else {}
@@ -294,6 +390,8 @@ class V16:
 
     async def stop_all(self, cause: str) -> None:
         """Stop every transaction before a reset (§5.14) with reason SoftReset/HardReset/..."""
+        if cause in ("SoftReset", "HardReset") and self.config.fault("reset-without-stop"):
+            return  # the transactions are dropped unreported
         for evse in self.station.evses.values():
             if evse.transaction is not None:
                 await self.stop(evse, _REASONS.get(cause, cause))

@@ -1,7 +1,9 @@
 """OCPP 1.6 Central System commands and how the reference charge point answers them (§5).
 
-Actions of profiles the station does not implement (Reservation, Smart Charging, Local Auth
-List, Firmware Management) are answered with CALLERROR NotSupported (OCPP-J 1.6 §4.2.3);
+Smart Charging (`v16_smart_charging`) and Firmware Management (`v16_firmware`) commands are
+added to COMMANDS below, as are Local Auth List Management (`v16_local_list`) and Reservation
+(`v16_reservation`) ones. Actions of profiles the station does not implement are answered with
+CALLERROR NotSupported (OCPP-J 1.6 §4.2.3);
 unknown actions never get here (the session answers NotImplemented).
 """
 
@@ -15,6 +17,13 @@ from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_16
 from harness.sim.station.model import EvseModel
 from harness.sim.station.v16 import V16
+from harness.sim.station.v16_firmware import FIRMWARE_COMMANDS
+from harness.sim.station.v16_local_list import get_local_list_version, send_local_list
+from harness.sim.station.v16_reservation import admits, cancel_reservation, reserve_now
+from harness.sim.station.v16_smart_charging import (
+    SMART_CHARGING_COMMANDS,
+    with_charging_profile,
+)
 
 Command = Callable[[V16, Payload], Awaitable[Answer]]
 
@@ -28,6 +37,8 @@ async def remote_start(v: V16, p: Payload) -> Answer:
     evses = v.station.evses
     if not v.station.accepted:
         return _status("Rejected")  # §4.2: not allowed while Pending
+    if v.config.fault("remote-start-always-accepted"):
+        return _status("Accepted")  # breaks §5.11 / §6.33: accepts what it cannot start
     if "connectorId" in p:
         evse = evses.get(p["connectorId"])
     else:
@@ -40,6 +51,8 @@ async def remote_start(v: V16, p: Payload) -> Answer:
     async def start(evse: EvseModel) -> None:
         if v.keys.flag("AuthorizeRemoteTxRequests") and await v.authorize(token) != "Accepted":
             return
+        if not await admits(v, evse, token):
+            return  # reserved for another idTag (§5.13)
         if evse.transaction is None:
             await v.authorized(evse, token)
 
@@ -48,12 +61,14 @@ async def remote_start(v: V16, p: Payload) -> Answer:
 
 async def remote_stop(v: V16, p: Payload) -> Answer:
     """RemoteStopTransaction (§5.12): stop the transaction with that id, reason Remote."""
+    if v.config.fault("remote-stop-always-accepted"):
+        return _status("Accepted")  # breaks §5.12: accepts an unknown transactionId
     for evse in v.station.evses.values():
         tx = evse.transaction
         if v.station.accepted and tx is not None and tx.csms_id == p["transactionId"]:
 
             async def stop(evse: EvseModel, tx: Any = tx) -> None:
-                if evse.transaction is tx:
+                if evse.transaction is tx and not v.config.fault("remote-stop-ignored"):
                     await v.stop(evse, "Remote")
 
             return _status("Accepted", v.station.later(evse, stop))
@@ -67,6 +82,8 @@ async def reset(v: V16, p: Payload) -> Answer:
     async def reboot() -> None:
         await v.station.reboot("RemoteReset", cause=cause, close_frame=True)
 
+    if v.config.fault("reset-ignored"):
+        return _status("Accepted")  # breaks §5.14: accepted, but never resets
     return _status("Accepted", reboot)
 
 
@@ -109,7 +126,9 @@ async def get_configuration(v: V16, p: Payload) -> Answer:
 async def unlock_connector(v: V16, p: Payload) -> Answer:
     """UnlockConnector (§5.18): stop a running transaction (UnlockCommand), then unlock."""
     evse = v.station.evses.get(int(p["connectorId"]))
-    if evse is None:
+    if v.config.fault("unlock-always-unlocked"):
+        return _status("Unlocked")  # breaks §5.18 / §7.44: never UnlockFailed / NotSupported
+    if evse is None or v.config.fault("unlock-not-supported"):
         return Answer({"status": "NotSupported"})
     status = "UnlockFailed" if evse.lock_fails else "Unlocked"
     if evse.transaction is None:
@@ -124,12 +143,15 @@ async def unlock_connector(v: V16, p: Payload) -> Answer:
 
 async def clear_cache(v: V16, p: Payload) -> Answer:
     """ClearCache (§5.4)."""
-    v.cache.clear()
+    if not v.config.fault("clear-cache-ignored"):
+        v.cache.clear()
     return _status("Accepted")
 
 
 async def data_transfer(v: V16, p: Payload) -> Answer:
     """DataTransfer (§5.6): no vendor extensions."""
+    if v.config.fault("data-transfer-accepted"):
+        return _status("Accepted")  # breaks §5.6: accepts a vendorId it does not implement
     return _status("UnknownVendorId")
 
 
@@ -138,6 +160,8 @@ async def trigger_message(v: V16, p: Payload) -> Answer:
     station = v.station
     connector = p.get("connectorId")
     if connector is not None and connector != 0 and connector not in station.evses:
+        if v.config.fault("trigger-unknown-connector-accepted"):
+            return _status("Accepted")  # breaks §5.17: accepts what it cannot send
         return _status("Rejected")
     requested = p["requestedMessage"]
     evses = [station.evses[connector]] if connector else list(station.evses.values())
@@ -186,6 +210,8 @@ async def trigger_message(v: V16, p: Payload) -> Answer:
     sender = senders.get(requested)
     if sender is None:
         return _status("NotImplemented")
+    if v.config.fault("trigger-message-not-sent"):
+        return _status("Accepted")  # breaks §5.17: accepted messages SHOULD/SHALL be sent
     return _status("Accepted", sender)
 
 
@@ -201,6 +227,18 @@ COMMANDS: dict[str, Command] = {
     "DataTransfer": data_transfer,
     "TriggerMessage": trigger_message,
 }
+
+# Smart Charging (§5.5, §5.7, §5.16); RemoteStartTransaction may carry a TxProfile (§5.16.2).
+COMMANDS.update(SMART_CHARGING_COMMANDS)
+COMMANDS["RemoteStartTransaction"] = with_charging_profile(remote_start)
+# Firmware Management: UpdateFirmware (§5.19), GetDiagnostics (§5.9).
+COMMANDS.update(FIRMWARE_COMMANDS)
+
+# Local Auth List Management (§5.10, §5.15) and Reservation (§5.1, §5.13).
+COMMANDS["SendLocalList"] = send_local_list
+COMMANDS["GetLocalListVersion"] = get_local_list_version
+COMMANDS["ReserveNow"] = reserve_now
+COMMANDS["CancelReservation"] = cancel_reservation
 
 
 async def handle(v: V16, call: Call) -> Answer:
