@@ -139,6 +139,8 @@ def _optional_token(max_len: int) -> Check:
 
 def _command(action: str) -> Check:
     allowed = PLACEHOLDERS + (TRIGGER_PLACEHOLDERS if action == "trigger" else ())
+    if action == "connector_fault":
+        allowed += ("error_code",)
     names = ", ".join(f"{{{name}}}" for name in allowed)
     expected = f"a shell command using only the placeholders {names} (write $VAR, not ${{VAR}})"
 

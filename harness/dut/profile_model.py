@@ -61,6 +61,7 @@ ACTIONS: Final[Mapping[str, str]] = MappingProxyType(
         "ev_suspend": "make the EV on {evse}/{connector} suspend charging",
         "ev_resume": "make the EV on {evse}/{connector} resume charging",
         "lock_failure": "make the connector lock of {evse}/{connector} fail",
+        "connector_fault": "make connector {evse}/{connector} report the fault {error_code}",
         "trigger": "make the CSMS under test send {message} with {payload} (role csms only)",
     }
 )

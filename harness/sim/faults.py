@@ -71,11 +71,12 @@ STATION_FAULTS: dict[str, Fault] = {
     ),
     "no-transaction": Fault(
         "authorization and plug-in do not start a transaction (1.6 §4.8 / 2.0.1 E01)",
-        ("TC_003_CS", "TC_E_03_CS"),
+        ("TC_003_CS", "TC_E_03_CS", "TC_004_1_CS", "TC_010_CS", "TC_011_1_CS"),
     ),
     "meter-stop-wrong": Fault(
         "1.6 StopTransaction meterStop / 2.0.1 Ended energy register is 10 % below the real "
-        "register (1.6 §6.49 / 2.0.1 E06)"
+        "register (1.6 §6.49 / 2.0.1 E06)",
+        ("TC_068_CS", "TC_012_CS", "TC_005_1_CS"),
     ),
     "no-heartbeat": Fault("never sends Heartbeat (1.6 §4.6 / 2.0.1 G02)", ("TC_001_CS",)),
     "no-basic-auth": Fault(
@@ -116,7 +117,7 @@ STATION_FAULTS: dict[str, Fault] = {
     "unlock-always-unlocked": Fault(
         "1.6: answers every UnlockConnector Unlocked, also when the lock failed or the "
         "connector is unknown (1.6 §5.18, §7.46)",
-        ("TC_030_CS", "TC_031_CS"),
+        ("TC_030_CS", "TC_031_CS", "TC_018_1_CS"),
     ),
     "availability-not-persistent": Fault(
         "1.6: connectors set Unavailable come back Available after a reboot (1.6 §5.2, §5.14)",
@@ -146,7 +147,7 @@ STATION_FAULTS: dict[str, Fault] = {
     "change-configuration-accepts-all": Fault(
         "1.6: answers ChangeConfiguration Accepted for unknown keys, read-only keys and invalid "
         "values without applying anything (1.6 §5.3, §7.22)",
-        ("TC_040_1_CS", "TC_040_2_CS"),
+        ("TC_040_1_CS", "TC_040_2_CS", "TC_021_CS"),
     ),
     "fault-error-code-missing": Fault(
         "1.6: StatusNotification always carries errorCode NoError, also with status Faulted "

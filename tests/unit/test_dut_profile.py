@@ -268,7 +268,8 @@ def test_vocabularies_match_dataclasses() -> None:
     assert [f.name for f in dataclasses.fields(Features)] == list(FEATURES)
     assert ACTION_NAMES == (
         "plug_in", "unplug", "present_token", "power_cycle", "reboot", "go_offline",
-        "go_online", "ev_suspend", "ev_resume", "lock_failure", "trigger",
+        "go_online", "ev_suspend", "ev_resume", "lock_failure",
+        "connector_fault", "trigger",
     )  # fmt: skip
 
 

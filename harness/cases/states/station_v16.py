@@ -163,8 +163,11 @@ async def stopped(
         since=since,
     )
     seen = stop.get("reason", "Local")
-    check.should(seen == reason, f"StopTransaction.req reason: expected {reason}, saw {seen}",
-                 ref="1.6 §4.10, §7.36")
+    check.should(
+        seen == reason,
+        f"StopTransaction.req reason: expected {reason}, saw {seen}",
+        ref="1.6 §4.10, §7.36",
+    )
     check.must(
         stop["meterStop"] >= start["meterStart"],
         f"meterStop {stop['meterStop']} Wh must not be below meterStart {start['meterStart']} Wh",

@@ -58,8 +58,9 @@ async def test_cold_boot_pending(csms: CsmsEmulator, dut: Dut, check: Checks) ->
         for m in csms.received()
         if pending.at < m.at < accepted.at and m.action != "BootNotification"
     ]
-    check.must(not early, f"no request other than BootNotification while Pending: {early}",
-               ref="1.6 §4.2")
+    check.must(
+        not early, f"no request other than BootNotification while Pending: {early}", ref="1.6 §4.2"
+    )
     await station_v16.all_connectors(
         csms, dut, "Available", since=accepted.at, within=dut.timeouts.call
     )

@@ -19,8 +19,9 @@ async def _remote_start(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     outcome = await csms.call(
         "RemoteStartTransaction", connectorId=dut.connector_id(1, 1), idTag=dut.tokens.valid
     )
-    check.equal(outcome.get("status"), "Accepted", "RemoteStartTransaction.conf status",
-                ref="1.6 §5.11")
+    check.equal(
+        outcome.get("status"), "Accepted", "RemoteStartTransaction.conf status", ref="1.6 §5.11"
+    )
 
 
 async def _started_without_authorize(
@@ -102,9 +103,7 @@ async def test_clear_cache_then_local_start(csms: CsmsEmulator, dut: Dut, check:
     refs=("1.6 §5.4", "1.6 §5.11", "2.0.1 Part 6 TC_C_37_CS"),
     needs=("authorization_cache", "plug_in", "unplug", "present_token"),
 )
-async def test_clear_cache_then_remote_start(
-    csms: CsmsEmulator, dut: Dut, check: Checks
-) -> None:
+async def test_clear_cache_then_remote_start(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     """ClearCache, AuthorizeRemoteTxRequests true, remote start: Authorize.req, then charging."""
     await _cache_cleared(csms, dut, check)
     await station_v16.configured(csms, "AuthorizeRemoteTxRequests", "true")

@@ -24,8 +24,9 @@ async def _remote_start(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     outcome = await csms.call(
         "RemoteStartTransaction", connectorId=dut.connector_id(1, 1), idTag=dut.tokens.valid
     )
-    check.equal(outcome.get("status"), "Accepted", "RemoteStartTransaction.conf status",
-                ref="1.6 §5.11")
+    check.equal(
+        outcome.get("status"), "Accepted", "RemoteStartTransaction.conf status", ref="1.6 §5.11"
+    )
 
 
 @ocpp_case(
@@ -66,9 +67,7 @@ async def test_remote_start_first(csms: CsmsEmulator, dut: Dut, check: Checks) -
     refs=("1.6 §5.11", "1.6 §9.1.6", "2.0.1 Part 6 TC_F_04_CS"),
     needs=("plug_in",),
 )
-async def test_remote_start_connection_timeout(
-    csms: CsmsEmulator, dut: Dut, check: Checks
-) -> None:
+async def test_remote_start_connection_timeout(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     """Remote start, no cable within ConnectionTimeOut: Available again, nothing starts."""
     await station_v16.idle(csms, dut)
     await station_v16.configured(csms, "ConnectionTimeOut", str(CONNECTION_TIMEOUT))
@@ -99,8 +98,9 @@ async def test_remote_stop(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     outcome = await csms.call(
         "RemoteStopTransaction", transactionId=station_v16.transaction_id(start)
     )
-    check.equal(outcome.get("status"), "Accepted", "RemoteStopTransaction.conf status",
-                ref="1.6 §5.12")
+    check.equal(
+        outcome.get("status"), "Accepted", "RemoteStopTransaction.conf status", ref="1.6 §5.12"
+    )
     await station_v16.stopped(csms, dut, check, start, since=mark, reason="Remote")
     await station_v16.status(csms, dut, "Finishing", since=mark)
     await station_v16.unplugged(csms, dut)
@@ -137,7 +137,12 @@ async def _reset_charging(csms: CsmsEmulator, dut: Dut, check: Checks, kind: str
     # Soft: the StopTransaction.req came before the boot, so it is already here. Hard: it may
     # also follow the accepted boot (1.6 §5.14 "if possible ... after having restarted").
     stop = await station_v16.stopped(
-        csms, dut, check, start, since=mark, reason=f"{kind}Reset",
+        csms,
+        dut,
+        check,
+        start,
+        since=mark,
+        reason=f"{kind}Reset",
         within=dut.timeouts.action if kind == "Hard" else 0.0,
     )
     if kind == "Soft":

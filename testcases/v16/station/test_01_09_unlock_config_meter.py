@@ -50,8 +50,9 @@ ALIGNMENT_TOLERANCE = 0.5
 
 async def _unlock(csms: CsmsEmulator, dut: Dut, check: Checks, expected: str) -> None:
     outcome = await csms.call("UnlockConnector", connectorId=dut.connector_id(1, 1))
-    check.equal(outcome.get("status"), expected, "UnlockConnector.conf status",
-                ref="1.6 §5.18, §7.46")
+    check.equal(
+        outcome.get("status"), expected, "UnlockConnector.conf status", ref="1.6 §5.18, §7.46"
+    )
 
 
 @ocpp_case(
@@ -130,12 +131,16 @@ async def test_get_configuration(csms: CsmsEmulator, dut: Dut, check: Checks) ->
     await station_v16.idle(csms, dut)
     listed = _keys((await csms.call("GetConfiguration")).payload)
     missing = [k for k in REQUIRED_CORE_KEYS if k not in listed]
-    check.must(not missing, f"required Core keys missing from GetConfiguration.conf: {missing}",
-               ref="1.6 §9.1")
+    check.must(
+        not missing,
+        f"required Core keys missing from GetConfiguration.conf: {missing}",
+        ref="1.6 §9.1",
+    )
     wanted = ["HeartbeatInterval", "MeterValueSampleInterval"]
     answer = await csms.call("GetConfiguration", key=wanted)
-    check.equal(sorted(_keys(answer.payload)), sorted(wanted), "keys returned for key=[...]",
-                ref="1.6 §5.8")
+    check.equal(
+        sorted(_keys(answer.payload)), sorted(wanted), "keys returned for key=[...]", ref="1.6 §5.8"
+    )
     check.equal(answer.get("unknownKey", []), [], "unknownKey for known keys", ref="1.6 §5.8")
 
 
@@ -153,8 +158,9 @@ async def test_change_configuration(csms: CsmsEmulator, dut: Dut, check: Checks)
     new = "17" if old != "17" else "18"
     await station_v16.configured(csms, key, new)
     after = _keys((await csms.call("GetConfiguration", key=[key])).payload).get(key, {})
-    check.equal(after.get("value"), new, f"{key} read back after ChangeConfiguration",
-                ref="1.6 §5.3")
+    check.equal(
+        after.get("value"), new, f"{key} read back after ChangeConfiguration", ref="1.6 §5.3"
+    )
     if old:
         await station_v16.configured(csms, key, old)
 
@@ -187,16 +193,26 @@ async def test_sampled_meter_values(csms: CsmsEmulator, dut: Dut, check: Checks)
     first = await csms.expect("MeterValues", where=where, within=within, since=start.at)
     second = await csms.expect("MeterValues", where=where, within=within, since=first.at)
     for message in (first, second):
-        check.equal(message.get("transactionId"), station_v16.transaction_id(start),
-                    "MeterValues.req transactionId", ref="1.6 §4.7")
+        check.equal(
+            message.get("transactionId"),
+            station_v16.transaction_id(start),
+            "MeterValues.req transactionId",
+            ref="1.6 §4.7",
+        )
         for value in message["meterValue"]:
             seen = _measurands(value)
             missing = [m for m in SAMPLED if m not in seen]
-            check.must(not missing, f"MeterValuesSampledData {list(SAMPLED)}: missing {missing}",
-                       ref="1.6 §3.16.1")
+            check.must(
+                not missing,
+                f"MeterValuesSampledData {list(SAMPLED)}: missing {missing}",
+                ref="1.6 §3.16.1",
+            )
             contexts = {s.get("context", "Sample.Periodic") for s in value["sampledValue"]}
-            check.should(contexts == {"Sample.Periodic"}, f"context Sample.Periodic: {contexts}",
-                         ref="1.6 §7.35")
+            check.should(
+                contexts == {"Sample.Periodic"},
+                f"context Sample.Periodic: {contexts}",
+                ref="1.6 §7.35",
+            )
 
 
 @ocpp_case(
@@ -215,13 +231,19 @@ async def test_clock_aligned_meter_values(csms: CsmsEmulator, dut: Dut, check: C
     )
     for value in message["meterValue"]:
         contexts = {s.get("context", "Sample.Periodic") for s in value["sampledValue"]}
-        check.equal(contexts, {"Sample.Clock"}, "clock-aligned sampledValue context",
-                    ref="1.6 §7.35")
-        check.must(SAMPLED[0] in _measurands(value), f"MeterValuesAlignedData {SAMPLED[0]}",
-                   ref="1.6 §3.16.2")
+        check.equal(
+            contexts, {"Sample.Clock"}, "clock-aligned sampledValue context", ref="1.6 §7.35"
+        )
+        check.must(
+            SAMPLED[0] in _measurands(value),
+            f"MeterValuesAlignedData {SAMPLED[0]}",
+            ref="1.6 §3.16.2",
+        )
         offset = parse_timestamp(value["timestamp"]).timestamp() % ALIGNED_INTERVAL
         off = min(offset, ALIGNED_INTERVAL - offset)
-        check.must(off <= ALIGNMENT_TOLERANCE,
-                   f"timestamp {value['timestamp']} is {off:.3f} s from a {ALIGNED_INTERVAL} s "
-                   "boundary", ref="1.6 §9.1.5")
+        check.must(
+            off <= ALIGNMENT_TOLERANCE,
+            f"timestamp {value['timestamp']} is {off:.3f} s from a {ALIGNED_INTERVAL} s boundary",
+            ref="1.6 §9.1.5",
+        )
     await station_v16.configured(csms, "ClockAlignedDataInterval", "0")
