@@ -26,7 +26,14 @@ from harness.report.record import pytest_outcome as outcome_of
 from harness.report.run import RunReport, summary_lines
 from harness.sim.faults import FAULTS, is_known
 
-REFERENCE_PROFILES: Final = tuple(sorted((CATALOG_DIR.parent / "dut").glob("reference-*.toml")))
+#: The reference simulators' profiles, each base profile (e.g. reference-station-16) before
+#: its variants (reference-station-16-fixed-cable), so cases without special needs use it.
+REFERENCE_PROFILES: Final = tuple(
+    sorted(
+        (CATALOG_DIR.parent / "dut").glob("reference-*.toml"),
+        key=lambda path: (path.stem.count("-"), path.name),
+    )
+)
 _OPTIONS: Final = (
     "ocpp_dut",
     "ocpp_strict",

@@ -156,6 +156,8 @@ async def _launch_station(
         "--meter-interval",
         f"{profile.timeouts.meter_interval:g}",
     ]
+    if profile.features.fixed_cable:
+        args.append("--fixed-cable")
     if pki is not None:
         args += ["--ca-cert", str(pki.csms_root_cert)]
         if profile.security.profile == 3:

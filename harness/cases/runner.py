@@ -46,7 +46,10 @@ class _Outcome:
 def missing_need(profile: DutProfile, needs: tuple[str, ...]) -> str | None:
     """The N/A reason when the DUT lacks a feature or action the case needs."""
     for need in needs:
-        if need in FEATURES:
+        if need.startswith("not:") and need[4:] in FEATURES:
+            if profile.features.has(need[4:]):
+                return f"DUT profile: [features] {need[4:]} = true; the case is for DUTs without it"
+        elif need in FEATURES:
             reason = profile.features.absent_reason(need)
             if reason is not None:
                 return reason
@@ -56,13 +59,18 @@ def missing_need(profile: DutProfile, needs: tuple[str, ...]) -> str | None:
 
 
 def choose_profile(candidates: list[DutProfile], spec: CaseSpec) -> DutProfile | None:
-    """The profile a case runs against: the lowest security profile the case accepts."""
+    """The profile a case runs against: the lowest security profile the case accepts.
+
+    Among those, the first (in the order given) whose features the case needs; when none has
+    them, the first, so the case reports N/A with the reason.
+    """
     accepted = [
         p
         for p in candidates
         if not spec.security_profiles or p.security.profile in spec.security_profiles
     ]
-    return min(accepted, key=lambda p: p.security.profile, default=None)
+    suitable = [p for p in accepted if missing_need(p, spec.needs) is None] or accepted
+    return min(suitable, key=lambda p: p.security.profile, default=None)
 
 
 def _faults_for(profile: DutProfile, extra: tuple[str, ...]) -> tuple[str, ...]:

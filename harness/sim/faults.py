@@ -83,6 +83,11 @@ STATION_FAULTS: dict[str, Fault] = {
         "omits the Authorization header with security profile 1-2 (A00.FR.203)",
         ("TC_A_01_CS",),
     ),
+    "unlock-fixed-cable": Fault(
+        "1.6: with a fixed (tethered) cable, UnlockConnector answers Unlocked instead of "
+        "NotSupported (1.6 §7.46: NotSupported = the charge point has no connector lock)",
+        ("TC_017_2_CS", "TC_018_2_CS"),
+    ),
     "silent": Fault("opens the websocket, never sends anything and never answers"),
     "drop-after-boot": Fault(
         "closes TCP without a close frame 0.2 s after each accepted boot, then boots again"

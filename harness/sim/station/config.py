@@ -36,6 +36,7 @@ class StationConfig:
     call_timeout: float = 10.0
     open_timeout: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
+    fixed_cable: bool = False
     vendor: str = "OCPP Harness"
     model: str = "Reference Station"
     serial: str = "REF-0001"

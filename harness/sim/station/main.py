@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--meter-interval", type=_seconds, default=60)
     p.add_argument("--call-timeout", type=float, default=10.0)
     p.add_argument(
+        "--fixed-cable", action="store_true", help="tethered cables: no connector lock to unlock"
+    )
+    p.add_argument(
         "--fault", action="append", default=[], choices=sorted(STATION_FAULTS), metavar="NAME"
     )
     p.add_argument("--wire-log", type=Path, help="append the wire log (JSON lines) here")
@@ -80,6 +83,7 @@ def config_from(args: argparse.Namespace) -> StationConfig:
         meter_interval=args.meter_interval,
         call_timeout=args.call_timeout,
         faults=frozenset(args.fault),
+        fixed_cable=args.fixed_cable,
     )
 
 

@@ -130,7 +130,10 @@ async def unlock_connector(v: V16, p: Payload) -> Answer:
         return _status("Unlocked")  # breaks §5.18 / §7.44: never UnlockFailed / NotSupported
     if evse is None or v.config.fault("unlock-not-supported"):
         return Answer({"status": "NotSupported"})
-    status = "UnlockFailed" if evse.lock_fails else "Unlocked"
+    if v.config.fixed_cable and not v.config.fault("unlock-fixed-cable"):
+        status = "NotSupported"  # a tethered cable has no connector lock (§7.46)
+    else:
+        status = "UnlockFailed" if evse.lock_fails else "Unlocked"
     if evse.transaction is None:
         return _status(status)
 

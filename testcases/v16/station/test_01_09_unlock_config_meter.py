@@ -59,7 +59,7 @@ async def _unlock(csms: CsmsEmulator, dut: Dut, check: Checks, expected: str) ->
     "TC_017_1_CS",
     version="1.6",
     refs=("1.6 §5.18", "1.6 §7.46", "2.0.1 Part 6 TC_F_06_CS"),
-    needs=("connector_lock",),
+    needs=("not:fixed_cable", "connector_lock"),
 )
 async def test_unlock_without_session(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     """UnlockConnector without a transaction (detachable cable): Unlocked."""
@@ -97,7 +97,7 @@ async def _unlock_during_session(
     "TC_018_1_CS",
     version="1.6",
     refs=("1.6 §5.18", "1.6 §4.10", "1.6 §7.36"),
-    needs=("connector_lock", "plug_in", "unplug", "present_token"),
+    needs=("not:fixed_cable", "connector_lock", "plug_in", "unplug", "present_token"),
 )
 async def test_unlock_during_session(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     """UnlockConnector while charging: Unlocked, StopTransaction reason UnlockCommand."""
