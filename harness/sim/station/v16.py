@@ -18,6 +18,7 @@ from harness.sim.station.device16 import Configuration16
 from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_16
 from harness.sim.station.model import EvseModel, Transaction
+from harness.sim.station.status_report import report_status
 from harness.sim.station.v16_local_list import LocalList, local_status
 from harness.sim.station.v16_reservation import Reservation, admits, blocking, take
 from harness.sim.station.v16_smart_charging import SmartCharging
@@ -152,8 +153,9 @@ class V16:
             "status": status,
             "timestamp": utc_timestamp(),
         }
-        if await self.station.send("StatusNotification", payload, triggered=triggered) is not None:
-            self.reported[connector] = status
+        await report_status(
+            self.station.send, self.reported, connector, status, payload, triggered=triggered
+        )
 
     # ------------------------------------------------------ local events
     async def plug_in(self, evse: EvseModel) -> None:

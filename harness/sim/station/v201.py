@@ -15,6 +15,7 @@ from harness.ocppj.frames import Call, serialize
 from harness.sim.station.device201 import DeviceModel
 from harness.sim.station.link import Answer
 from harness.sim.station.model import EvseModel
+from harness.sim.station.status_report import report_status
 from harness.sim.station.v201_tx import Transactions
 
 if TYPE_CHECKING:
@@ -120,8 +121,9 @@ class V201:
             "evseId": evse.id,
             "connectorId": 1,
         }
-        if await self.station.send("StatusNotification", payload, triggered=triggered) is not None:
-            self.reported[evse.id] = status
+        await report_status(
+            self.station.send, self.reported, evse.id, status, payload, triggered=triggered
+        )
 
     # ------------------------------------------------------ local events
     async def plug_in(self, evse: EvseModel) -> None:
