@@ -158,6 +158,8 @@ async def _launch_station(
     ]
     if profile.features.fixed_cable:
         args.append("--fixed-cable")
+    if profile.features.power_backup:
+        args.append("--power-backup")
     if pki is not None:
         args += ["--ca-cert", str(pki.csms_root_cert)]
         if profile.security.profile == 3:

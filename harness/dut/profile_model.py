@@ -44,6 +44,8 @@ FEATURES: Final[Mapping[str, str]] = MappingProxyType(
         "power_cycle": "can be power-cycled by the harness",
         "offline": "can be taken offline by the harness",
         "fixed_cable": "has a fixed (tethered) cable, so plugging in also locks it",
+        "power_backup": "keeps running on backup power after mains fail, long enough to end "
+        "its transactions before going down",
         "iso15118": "supports ISO 15118 (Plug & Charge, certificates for the EV)",
     }
 )
@@ -172,6 +174,7 @@ class Features:
     power_cycle: bool = True
     offline: bool = True
     fixed_cable: bool = False
+    power_backup: bool = False
     iso15118: bool = False
 
     def has(self, name: str) -> bool:

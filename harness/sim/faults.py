@@ -67,7 +67,7 @@ STATION_FAULTS: dict[str, Fault] = {
     ),
     "no-status-notification": Fault(
         "never sends StatusNotification (1.6 §4.9 / 2.0.1 B01.FR.05, G01)",
-        ("TC_B_01_CS", "TC_G_01_CS", "TC_A_04_CS", "TC_A_07_CS"),
+        ("TC_B_01_CS", "TC_G_01_CS", "TC_A_04_CS", "TC_A_07_CS", "TC_086_CS", "TC_087_CS"),
     ),
     "no-transaction": Fault(
         "authorization and plug-in do not start a transaction (1.6 §4.8 / 2.0.1 E01)",
@@ -81,7 +81,58 @@ STATION_FAULTS: dict[str, Fault] = {
     "no-heartbeat": Fault("never sends Heartbeat (1.6 §4.6 / 2.0.1 G02)", ("TC_001_CS",)),
     "no-basic-auth": Fault(
         "omits the Authorization header with security profile 1-2 (A00.FR.203)",
-        ("TC_A_01_CS",),
+        ("TC_A_01_CS", "TC_085_CS"),
+    ),
+    "security-profile-downgrade-accepted": Fault(
+        "1.6: ChangeConfiguration SecurityProfile with a lower value is Accepted and applied "
+        "(security whitepaper A05.FR.01: Rejected)",
+        ("TC_084_CS",),
+    ),
+    "install-certificate-not-stored": Fault(
+        "1.6: InstallCertificate answers Accepted but does not store the certificate "
+        "(security whitepaper M05.FR.02)",
+        ("TC_075_1_CS", "TC_075_2_CS"),
+    ),
+    "delete-certificate-ignored": Fault(
+        "1.6: DeleteCertificate answers Accepted but keeps the certificate (M04.FR.02)",
+        ("TC_076_CS",),
+    ),
+    "csr-without-cpo-name": Fault(
+        "1.6: the SignCertificate.req CSR has no organizationName (A02.FR.13: CpoName)",
+        ("TC_074_CS",),
+    ),
+    "signed-certificate-not-verified": Fault(
+        "1.6: CertificateSigned accepts a certificate outside the CPO hierarchy "
+        "(A02.FR.06 / A02.FR.07)",
+        ("TC_077_CS",),
+    ),
+    "security-event-not-sent": Fault(
+        "1.6: security events are only logged, never sent as SecurityEventNotification.req "
+        "(A04.FR.01, A02.FR.07)",
+        ("TC_077_CS",),
+    ),
+    "log-status-request-id-missing": Fault(
+        "1.6: LogStatusNotification.req of a GetLog upload has no requestId (N01.FR.07)",
+        ("TC_079_CS",),
+    ),
+    "signed-firmware-request-id-missing": Fault(
+        "1.6: SignedFirmwareStatusNotification.req has no requestId (L01.FR.10)",
+        ("TC_080_CS",),
+    ),
+    "firmware-signature-not-verified": Fault(
+        "1.6: a signed firmware whose signature does not verify is installed anyway "
+        "(L01.FR.03, L01.FR.04: InvalidSignature and an InvalidFirmwareSignature event)",
+        ("TC_081_CS",),
+    ),
+    "authorization-key-not-applied": Fault(
+        "1.6: accepts a new AuthorizationKey and reconnects, but with the old password "
+        "(security whitepaper A01.FR.01)",
+        ("TC_073_CS",),
+    ),
+    "backup-power-unused": Fault(
+        "with backup power, a power loss still ends transactions only after the reboot instead "
+        "of before going down (1.6 §4.10, PowerLoss)",
+        ("TC_032_1_CS",),
     ),
     "unlock-fixed-cable": Fault(
         "1.6: with a fixed (tethered) cable, UnlockConnector answers Unlocked instead of "

@@ -254,7 +254,8 @@ def test_defaults_applied(tmp_path: Path) -> None:
 
 def test_feature_defaults_and_reasons(tmp_path: Path) -> None:
     defaults = Features()
-    assert [name for name in FEATURES if not defaults.has(name)] == ["fixed_cable", "iso15118"]
+    absent = [name for name in FEATURES if not defaults.has(name)]
+    assert absent == ["fixed_cable", "power_backup", "iso15118"]
     profile = load_profile(write(tmp_path, doc(features={"reservation": False})))
     assert not profile.features.has("reservation")
     reason = profile.features.absent_reason("reservation")

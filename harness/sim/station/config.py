@@ -37,6 +37,7 @@ class StationConfig:
     open_timeout: float = 5.0
     faults: frozenset[str] = field(default_factory=frozenset)
     fixed_cable: bool = False
+    power_backup: bool = False
     vendor: str = "OCPP Harness"
     model: str = "Reference Station"
     serial: str = "REF-0001"

@@ -58,6 +58,11 @@ def parser() -> argparse.ArgumentParser:
         "--fixed-cable", action="store_true", help="tethered cables: no connector lock to unlock"
     )
     p.add_argument(
+        "--power-backup",
+        action="store_true",
+        help="on power loss, stop transactions before going down (backup power)",
+    )
+    p.add_argument(
         "--fault", action="append", default=[], choices=sorted(STATION_FAULTS), metavar="NAME"
     )
     p.add_argument("--wire-log", type=Path, help="append the wire log (JSON lines) here")
@@ -84,6 +89,7 @@ def config_from(args: argparse.Namespace) -> StationConfig:
         call_timeout=args.call_timeout,
         faults=frozenset(args.fault),
         fixed_cable=args.fixed_cable,
+        power_backup=args.power_backup,
     )
 
 

@@ -246,7 +246,10 @@ class Station:
         async with self._reboot_lock:
             for task in list(self._evse_tasks):
                 task.cancel()
-            graceful = cause != "PowerLoss"
+            # With backup power the station still reaches the CSMS after mains fail and ends
+            # its transactions before going down (1.6 TC_032_1); without, after the reboot.
+            backup = self.config.power_backup and not self.config.fault("backup-power-unused")
+            graceful = cause != "PowerLoss" or backup
             if graceful:
                 await self.behaviour.stop_all(cause)
             self.boot_status = None

@@ -19,8 +19,10 @@ from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_16
 from harness.sim.station.model import EvseModel, Transaction
 from harness.sim.station.status_report import report_status
+from harness.sim.station.v16_certificates import CertificateStore
 from harness.sim.station.v16_local_list import LocalList, local_status
 from harness.sim.station.v16_reservation import Reservation, admits, blocking, take
+from harness.sim.station.v16_security import Security16
 from harness.sim.station.v16_smart_charging import SmartCharging
 
 if TYPE_CHECKING:
@@ -54,6 +56,9 @@ class V16:
         self.local_list = LocalList(faults=station.config.faults)
         self.reservations: dict[int, Reservation] = {}
         self._aligned_running = False
+        #: Security whitepaper: security log and events, certificates (A02, A04, M03-M05).
+        self.security = Security16(self)
+        self.certificates = CertificateStore(self)
 
     # ---------------------------------------------------------- Behaviour
     def boot_payload(self, reason: str) -> dict[str, Any]:
@@ -77,6 +82,8 @@ class V16:
     def password(self) -> str | None:
         """AuthorizationKey (1.6 security whitepaper A01.FR.01)."""
         key = self.keys.keys.get("AuthorizationKey")
+        if self.config.fault("authorization-key-not-applied"):
+            return self.config.password  # breaks A01.FR.01: keeps the old password
         return key.value if key is not None else self.config.password
 
     def message_attempts(self) -> tuple[int, float]:

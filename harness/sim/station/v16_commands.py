@@ -17,9 +17,13 @@ from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_16
 from harness.sim.station.model import EvseModel
 from harness.sim.station.v16 import V16
+from harness.sim.station.v16_certificates import CERTIFICATE_COMMANDS
 from harness.sim.station.v16_firmware import FIRMWARE_COMMANDS
 from harness.sim.station.v16_local_list import get_local_list_version, send_local_list
+from harness.sim.station.v16_logs import LOG_COMMANDS
 from harness.sim.station.v16_reservation import admits, cancel_reservation, reserve_now
+from harness.sim.station.v16_security import extended_trigger, with_security
+from harness.sim.station.v16_signed_firmware import SIGNED_FIRMWARE_COMMANDS
 from harness.sim.station.v16_smart_charging import (
     SMART_CHARGING_COMMANDS,
     with_charging_profile,
@@ -242,6 +246,14 @@ COMMANDS["SendLocalList"] = send_local_list
 COMMANDS["GetLocalListVersion"] = get_local_list_version
 COMMANDS["ReserveNow"] = reserve_now
 COMMANDS["CancelReservation"] = cancel_reservation
+
+# Security whitepaper ed. 3: SecurityProfile / AuthorizationKey (A01, A05), certificates (A02,
+# M03-M05), ExtendedTriggerMessage.
+COMMANDS["ChangeConfiguration"] = with_security(change_configuration)
+COMMANDS["ExtendedTriggerMessage"] = extended_trigger(trigger_message)
+COMMANDS.update(CERTIFICATE_COMMANDS)
+COMMANDS.update(LOG_COMMANDS)  # GetLog (N01)
+COMMANDS.update(SIGNED_FIRMWARE_COMMANDS)  # SignedUpdateFirmware (L01)
 
 
 async def handle(v: V16, call: Call) -> Answer:

@@ -17,7 +17,7 @@ from harness.roles.csms import CsmsEmulator
     "TC_032_2_CS",
     version="1.6",
     refs=("1.6 §3.7", "1.6 §4.2", "1.6 §4.10", "1.6 §7.36"),
-    needs=("power_cycle", "plug_in", "present_token"),
+    needs=("not:power_backup", "power_cycle", "plug_in", "present_token"),
 )
 async def test_power_loss_stops_transaction_after_reboot(
     csms: CsmsEmulator, dut: Dut, check: Checks
@@ -47,6 +47,50 @@ async def test_power_loss_stops_transaction_after_reboot(
         stop.at > boot.at,
         f"StopTransaction.req after the BootNotification.req ({stop.at:.3f} s > {boot.at:.3f} s)",
         ref="1.6 §4.2",
+    )
+    check.equal(stop.get("reason"), "PowerLoss", "StopTransaction.req reason", ref="1.6 §7.36")
+    check.must(
+        stop["meterStop"] >= start["meterStart"],
+        f"meterStop {stop['meterStop']} >= meterStart {start['meterStart']}",
+        ref="1.6 §4.10",
+    )
+
+
+@ocpp_case(
+    "TC_032_1_CS",
+    version="1.6",
+    refs=("1.6 §4.10", "1.6 §7.36"),
+    needs=("power_backup", "power_cycle", "plug_in", "present_token"),
+)
+async def test_power_loss_stops_transaction_before_going_down(
+    csms: CsmsEmulator, dut: Dut, check: Checks
+) -> None:
+    """Power lost while charging, on backup power: StopTransaction reason PowerLoss first.
+
+    A charge point that keeps running on backup power ends its transactions while it can
+    still reach the Central System: the StopTransaction.req (reason PowerLoss, §7.36) comes
+    before the connection drops and before the next BootNotification.req.
+    """
+    await station_v16.idle(csms, dut)
+    mark = csms.wirelog.now()
+    await station_v16.plugged_in(csms, dut)
+    await station_v16.authorized(csms, dut, check)
+    start = await station_v16.charging(csms, dut, check, since=mark)
+    transaction_id = (start.answer or {}).get("transactionId")
+    down = csms.wirelog.now()
+    await dut.power_cycle()
+    boot = await csms.expect("BootNotification", within=dut.timeouts.boot, since=down)
+    stop = await csms.expect(
+        "StopTransaction",
+        where={"transactionId": transaction_id},
+        within=dut.timeouts.call,
+        since=down,
+    )
+    check.must(
+        stop.at < boot.at and stop.connection < boot.connection,
+        f"StopTransaction.req before going down ({stop.at:.3f} s, connection {stop.connection}) "
+        f"and before the BootNotification.req ({boot.at:.3f} s, connection {boot.connection})",
+        ref="1.6 §4.10",
     )
     check.equal(stop.get("reason"), "PowerLoss", "StopTransaction.req reason", ref="1.6 §7.36")
     check.must(
