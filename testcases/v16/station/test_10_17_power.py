@@ -11,6 +11,39 @@ from harness.cases.model import ocpp_case
 from harness.cases.states import station_v16
 from harness.dut.device import Dut
 from harness.roles.csms import CsmsEmulator
+from harness.roles.exchange import Message
+
+
+async def _power_loss_while_charging(
+    csms: CsmsEmulator, dut: Dut, check: Checks
+) -> tuple[Message, Message, Message]:
+    """Charge, power-cycle: the StartTransaction, the next BootNotification, the Stop."""
+    await station_v16.idle(csms, dut)
+    mark = csms.wirelog.now()
+    await station_v16.plugged_in(csms, dut)
+    await station_v16.authorized(csms, dut, check)
+    start = await station_v16.charging(csms, dut, check, since=mark)
+    transaction_id = (start.answer or {}).get("transactionId")
+    down = csms.wirelog.now()
+    await dut.power_cycle()
+    boot = await csms.expect("BootNotification", within=dut.timeouts.boot, since=down)
+    stop = await csms.expect(
+        "StopTransaction",
+        where={"transactionId": transaction_id},
+        within=dut.timeouts.call,
+        since=down,
+    )
+    return start, boot, stop
+
+
+def _check_power_loss_stop(check: Checks, start: Message, stop: Message) -> None:
+    """Reason PowerLoss (§7.36) and a meterStop not below meterStart (§4.10)."""
+    check.equal(stop.get("reason"), "PowerLoss", "StopTransaction.req reason", ref="1.6 §7.36")
+    check.must(
+        stop["meterStop"] >= start["meterStart"],
+        f"meterStop {stop['meterStop']} >= meterStart {start['meterStart']}",
+        ref="1.6 §4.10",
+    )
 
 
 @ocpp_case(
@@ -28,32 +61,13 @@ async def test_power_loss_stops_transaction_after_reboot(
     it once the BootNotification is accepted (transaction-related messages are kept, §3.7),
     with its transactionId, reason PowerLoss (§7.36) and a meterStop not below meterStart.
     """
-    await station_v16.idle(csms, dut)
-    mark = csms.wirelog.now()
-    await station_v16.plugged_in(csms, dut)
-    await station_v16.authorized(csms, dut, check)
-    start = await station_v16.charging(csms, dut, check, since=mark)
-    transaction_id = (start.answer or {}).get("transactionId")
-    down = csms.wirelog.now()
-    await dut.power_cycle()
-    boot = await csms.expect("BootNotification", within=dut.timeouts.boot, since=down)
-    stop = await csms.expect(
-        "StopTransaction",
-        where={"transactionId": transaction_id},
-        within=dut.timeouts.call,
-        since=down,
-    )
+    start, boot, stop = await _power_loss_while_charging(csms, dut, check)
     check.must(
         stop.at > boot.at,
         f"StopTransaction.req after the BootNotification.req ({stop.at:.3f} s > {boot.at:.3f} s)",
         ref="1.6 §4.2",
     )
-    check.equal(stop.get("reason"), "PowerLoss", "StopTransaction.req reason", ref="1.6 §7.36")
-    check.must(
-        stop["meterStop"] >= start["meterStart"],
-        f"meterStop {stop['meterStop']} >= meterStart {start['meterStart']}",
-        ref="1.6 §4.10",
-    )
+    _check_power_loss_stop(check, start, stop)
 
 
 @ocpp_case(
@@ -71,33 +85,14 @@ async def test_power_loss_stops_transaction_before_going_down(
     still reach the Central System: the StopTransaction.req (reason PowerLoss, §7.36) comes
     before the connection drops and before the next BootNotification.req.
     """
-    await station_v16.idle(csms, dut)
-    mark = csms.wirelog.now()
-    await station_v16.plugged_in(csms, dut)
-    await station_v16.authorized(csms, dut, check)
-    start = await station_v16.charging(csms, dut, check, since=mark)
-    transaction_id = (start.answer or {}).get("transactionId")
-    down = csms.wirelog.now()
-    await dut.power_cycle()
-    boot = await csms.expect("BootNotification", within=dut.timeouts.boot, since=down)
-    stop = await csms.expect(
-        "StopTransaction",
-        where={"transactionId": transaction_id},
-        within=dut.timeouts.call,
-        since=down,
-    )
+    start, boot, stop = await _power_loss_while_charging(csms, dut, check)
     check.must(
         stop.at < boot.at and stop.connection < boot.connection,
         f"StopTransaction.req before going down ({stop.at:.3f} s, connection {stop.connection}) "
         f"and before the BootNotification.req ({boot.at:.3f} s, connection {boot.connection})",
         ref="1.6 §4.10",
     )
-    check.equal(stop.get("reason"), "PowerLoss", "StopTransaction.req reason", ref="1.6 §7.36")
-    check.must(
-        stop["meterStop"] >= start["meterStart"],
-        f"meterStop {stop['meterStop']} >= meterStart {start['meterStart']}",
-        ref="1.6 §4.10",
-    )
+    _check_power_loss_stop(check, start, stop)
 
 
 @ocpp_case(
