@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import re
 
 from harness.cases.checks import Checks
 from harness.cases.model import ocpp_case
-from harness.cases.states import station_v16
+from harness.cases.states import handshakes, station_v16
 from harness.dut.device import Dut
 from harness.roles.csms import CsmsEmulator
 
-#: AuthorizationKey: 16-40 identifierString characters (whitepaper §7.2, A00.FR.205).
-PASSWORD = re.compile(r"[A-Za-z0-9*\-_=:+|@.]{16,40}")
 #: The new password TC_073_CS sets (valid for AuthorizationKey).
 NEW_PASSWORD = "NewRefPassw0rd-2025-harness"
 #: Poll period (s) while waiting for the reconnect.
@@ -41,21 +38,8 @@ async def test_basic_auth_valid(csms: CsmsEmulator, dut: Dut, check: Checks) -> 
     """Booted; every upgrade request carried Basic <ChargePointId>:<AuthorizationKey>."""
     await station_v16.idle(csms, dut)
     await station_v16.booted(csms, dut, check)
-    accepted = [h for h in csms.handshakes if h.status == 101]
-    check.must(accepted, "the charge point opened a websocket the harness accepted")
-    for handshake in accepted:
-        check.equal(handshake.username, dut.station_id, "Basic auth user name", ref="A00.FR.203")
-    refused = [h for h in csms.handshakes if h.status == 401]
-    check.must(
-        not refused,
-        f"every upgrade request carried the configured credentials ({len(refused)} refused)",
-        ref="A00.FR.204",
-    )
-    password = dut.profile.security.password or ""
-    check.must(
-        PASSWORD.fullmatch(password) is not None,
-        "AuthorizationKey is 16-40 identifierString characters",
-        ref="A00.FR.205",
+    handshakes.check_basic_auth(
+        csms, dut, check, device="charge point", password_name="AuthorizationKey"
     )
 
 
@@ -85,15 +69,9 @@ async def test_tls_client_certificate_valid(csms: CsmsEmulator, dut: Dut, check:
     """The charge point presents its client certificate (CN = ChargePointId) and boots."""
     await station_v16.idle(csms, dut)
     await station_v16.booted(csms, dut, check)
-    accepted = [h for h in csms.handshakes if h.status == 101]
-    check.must(accepted, "the charge point set up mutual TLS and a websocket", ref="A00.FR.401")
-    for handshake in accepted:
-        check.equal(
-            handshake.peer_common_name,
-            dut.station_id,
-            "client certificate common name",
-            ref="A00.FR.402",
-        )
+    handshakes.check_client_certificate(
+        csms, dut, check, device="charge point", common_name_ref="A00.FR.402"
+    )
 
 
 @ocpp_case(

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from harness.cases.checks import Checks
 from harness.cases.model import ocpp_case
-from harness.cases.states import station_v201
+from harness.cases.states import handshakes, station_v201
 from harness.dut.device import Dut
 from harness.roles.csms import CsmsEmulator
-
-#: identifierString (2.0.1 Part 2 primitive datatypes) and BasicAuthPassword length.
-PASSWORD = re.compile(r"[A-Za-z0-9*\-_=:+|@.]{16,40}")
 
 
 @ocpp_case(
@@ -25,21 +20,8 @@ async def test_basic_auth_valid(csms: CsmsEmulator, dut: Dut, check: Checks) -> 
     """Booted; the upgrade request carried Basic <station id>:<password> (Part 6 Table 1)."""
     await station_v201.idle(csms, dut)
     await station_v201.booted(csms, dut, check)
-    accepted = [h for h in csms.handshakes if h.status == 101]
-    check.must(accepted, "the station opened a websocket the harness accepted", ref="A00.FR.204")
-    for handshake in accepted:
-        check.equal(handshake.username, dut.station_id, "Basic auth user name", ref="A00.FR.203")
-    refused = [h for h in csms.handshakes if h.status == 401]
-    check.must(
-        not refused,
-        f"every upgrade request carried the configured credentials ({len(refused)} refused)",
-        ref="A00.FR.204",
-    )
-    password = dut.profile.security.password or ""
-    check.must(
-        PASSWORD.fullmatch(password) is not None,
-        "BasicAuthPassword is 16-40 identifierString characters",
-        ref="A00.FR.205",
+    handshakes.check_basic_auth(
+        csms, dut, check, device="station", password_name="BasicAuthPassword"
     )
 
 
@@ -68,12 +50,6 @@ async def test_tls_client_certificate_valid(csms: CsmsEmulator, dut: Dut, check:
     """The station presents its client certificate, then boots and reports (Table 5)."""
     await station_v201.idle(csms, dut)
     await station_v201.booted(csms, dut, check)
-    accepted = [h for h in csms.handshakes if h.status == 101]
-    check.must(accepted, "the station set up mutual TLS and a websocket", ref="A00.FR.401")
-    for handshake in accepted:
-        check.equal(
-            handshake.peer_common_name,
-            dut.station_id,
-            "client certificate common name",
-            ref="A00.FR.511",
-        )
+    handshakes.check_client_certificate(
+        csms, dut, check, device="station", common_name_ref="A00.FR.511"
+    )
