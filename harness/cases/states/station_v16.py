@@ -127,6 +127,20 @@ async def status(
     )
 
 
+async def unavailable(csms: CsmsEmulator, dut: Dut, check: Checks, connector: int = 1) -> None:
+    """ChangeAvailability Inoperative Accepted (1.6 §5.2), then status Unavailable.
+
+    `connector` 0 means the whole charge point: every connector reports Unavailable.
+    """
+    mark = csms.wirelog.now()
+    connector_id = 0 if connector == 0 else dut.connector_id(connector, 1)
+    out = await csms.call("ChangeAvailability", connectorId=connector_id, type="Inoperative")
+    check.equal(out.get("status"), "Accepted", "ChangeAvailability.conf status", ref="1.6 §5.2")
+    evses = [e.id for e in dut.profile.evses] if connector == 0 else [connector]
+    for number in evses:
+        await status(csms, dut, "Unavailable", since=mark, connector=number)
+
+
 async def session(csms: CsmsEmulator, dut: Dut, check: Checks, connector: int = 1) -> Message:
     """Plug in, present the valid idTag, transaction started, Charging (TC_003_CS flow)."""
     mark = csms.wirelog.now()

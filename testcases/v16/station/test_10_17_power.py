@@ -111,15 +111,7 @@ async def test_unavailable_persists_power_failure(
     """
     await station_v16.idle(csms, dut)
     connector_id = dut.connector_id(1, 1)
-    mark = csms.wirelog.now()
-    change = await csms.call("ChangeAvailability", connectorId=connector_id, type="Inoperative")
-    check.equal(change.get("status"), "Accepted", "ChangeAvailability.conf status", ref="1.6 §5.2")
-    await csms.expect(
-        "StatusNotification",
-        where={"connectorId": connector_id, "status": "Unavailable"},
-        within=dut.timeouts.action,
-        since=mark,
-    )
+    await station_v16.unavailable(csms, dut, check)
     down = csms.wirelog.now()
     await dut.power_cycle()
     boot = await csms.expect("BootNotification", within=dut.timeouts.boot, since=down)

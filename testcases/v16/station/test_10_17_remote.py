@@ -32,15 +32,7 @@ async def test_remote_start_on_unavailable_connector(
     """
     await station_v16.idle(csms, dut)
     connector_id = dut.connector_id(1, 1)
-    mark = csms.wirelog.now()
-    change = await csms.call("ChangeAvailability", connectorId=connector_id, type="Inoperative")
-    check.equal(change.get("status"), "Accepted", "ChangeAvailability.conf status", ref="1.6 §5.2")
-    await csms.expect(
-        "StatusNotification",
-        where={"connectorId": connector_id, "status": "Unavailable"},
-        within=dut.timeouts.action,
-        since=mark,
-    )
+    await station_v16.unavailable(csms, dut, check)
     remote = await csms.call(
         "RemoteStartTransaction", connectorId=connector_id, idTag=dut.tokens.valid
     )

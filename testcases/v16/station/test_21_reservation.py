@@ -169,17 +169,6 @@ async def _faulted(csms: CsmsEmulator, dut: Dut, connectors: list[int]) -> None:
         await station_v16.status(csms, dut, "Faulted", since=mark, connector=connector)
 
 
-async def _unavailable(csms: CsmsEmulator, dut: Dut, check: Checks, connector: int) -> None:
-    mark = csms.wirelog.now()
-    out = await csms.call(
-        "ChangeAvailability", within=dut.timeouts.call, connectorId=connector, type="Inoperative"
-    )
-    check.equal(out.get("status"), "Accepted", "ChangeAvailability.conf status", ref="1.6 §5.2")
-    targets = _connectors(dut) if connector == 0 else [connector]
-    for number in targets:
-        await station_v16.status(csms, dut, "Unavailable", since=mark, connector=number)
-
-
 async def _occupied(csms: CsmsEmulator, dut: Dut, connectors: list[int]) -> None:
     for connector in connectors:
         await station_v16.plugged_in(csms, dut, connector)
@@ -215,7 +204,7 @@ async def test_reserve_connector_occupied(csms: CsmsEmulator, dut: Dut, check: C
 async def test_reserve_connector_unavailable(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
     """ReserveNow for an Unavailable (Inoperative) connector: Unavailable (§5.13)."""
     await station_v16.idle(csms, dut)
-    await _unavailable(csms, dut, check, dut.connector_id(1, 1))
+    await station_v16.unavailable(csms, dut, check, 1)
     await _refused(csms, dut, check, dut.connector_id(1, 1), "Unavailable")
 
 
@@ -285,7 +274,7 @@ async def test_reserve_charge_point_unavailable(
     """ReserveNow for connector 0 with the charge point Inoperative: Unavailable (§5.13)."""
     await station_v16.idle(csms, dut)
     await _zero_supported(csms, dut)
-    await _unavailable(csms, dut, check, 0)
+    await station_v16.unavailable(csms, dut, check, 0)
     await _refused(csms, dut, check, 0, "Unavailable")
 
 
