@@ -88,9 +88,7 @@ class DeviceModel:
         results = []
         for item in items:
             found = self._resolve(item)
-            result: dict[str, Any] = {"component": item["component"], "variable": item["variable"]}
-            if "attributeType" in item:
-                result["attributeType"] = item["attributeType"]
+            result = _result_for(item)
             if isinstance(found, str):
                 result["attributeStatus"] = found
             elif found.mutability == "WriteOnly":
@@ -106,9 +104,7 @@ class DeviceModel:
         results = []
         for item in items:
             found = self._resolve(item)
-            result: dict[str, Any] = {"component": item["component"], "variable": item["variable"]}
-            if "attributeType" in item:
-                result["attributeType"] = item["attributeType"]
+            result = _result_for(item)
             if isinstance(found, str):
                 result["attributeStatus"] = found
             else:
@@ -175,3 +171,11 @@ class DeviceModel:
             ) and other.name == criterion:
                 return other.current() == "true"
         return criterion in ("Active", "Available", "Enabled") and var.component.endswith("Ctrlr")
+
+
+def _result_for(item: dict[str, Any]) -> dict[str, Any]:
+    """The part of a Get/SetVariableResult that echoes the request item (B05, B06)."""
+    result: dict[str, Any] = {"component": item["component"], "variable": item["variable"]}
+    if "attributeType" in item:
+        result["attributeType"] = item["attributeType"]
+    return result
