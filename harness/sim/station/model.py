@@ -8,7 +8,7 @@ monotonic time whenever anything that changes the current is about to change.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,3 +184,18 @@ class EvseModel:
                 "started_at": tx.started_at,
             },
         }
+
+
+def change_availability_of(evses: Iterable[EvseModel], operative: bool) -> bool:
+    """Apply ChangeAvailability; return whether any EVSE had the change scheduled.
+
+    An EVSE in a transaction gets it at the transaction's end (1.6 §5.2, 2.0.1 G03).
+    """
+    scheduled = False
+    for evse in evses:
+        if evse.transaction is not None and evse.operative != operative:
+            evse.scheduled_operative = operative
+            scheduled = True
+        else:
+            evse.operative = operative
+    return scheduled

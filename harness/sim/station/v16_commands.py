@@ -15,7 +15,7 @@ from typing import Any
 from harness.ocppj.frames import Call
 from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_16
-from harness.sim.station.model import EvseModel
+from harness.sim.station.model import EvseModel, change_availability_of
 from harness.sim.station.v16 import V16
 from harness.sim.station.v16_certificates import CERTIFICATE_COMMANDS
 from harness.sim.station.v16_firmware import FIRMWARE_COMMANDS
@@ -99,13 +99,7 @@ async def change_availability(v: V16, p: Payload) -> Answer:
         return _status("Rejected")
     targets = list(evses.values()) if connector == 0 else [evses[connector]]
     operative = p["type"] == "Operative"
-    scheduled = False
-    for evse in targets:
-        if evse.transaction is not None and evse.operative != operative:
-            evse.scheduled_operative = operative
-            scheduled = True
-        else:
-            evse.operative = operative
+    scheduled = change_availability_of(targets, operative)
 
     async def notify() -> None:
         for number in (0, *(e.id for e in targets)):

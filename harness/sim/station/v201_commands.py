@@ -14,7 +14,7 @@ from harness.ocppj.clock import utc_timestamp
 from harness.ocppj.frames import Call
 from harness.sim.station.link import Answer, Payload
 from harness.sim.station.meter import meter_value_201
-from harness.sim.station.model import EvseModel
+from harness.sim.station.model import EvseModel, change_availability_of
 from harness.sim.station.v201 import V201
 
 Command = Callable[[V201, Payload], Awaitable[Answer]]
@@ -91,13 +91,7 @@ async def change_availability(v: V201, p: Payload) -> Answer:
         return _status("Rejected")
     chosen = [evses[target["id"]]] if target and target["id"] else list(evses.values())
     operative = p["operationalStatus"] == "Operative"
-    scheduled = False
-    for evse in chosen:
-        if evse.transaction is not None and evse.operative != operative:
-            evse.scheduled_operative = operative
-            scheduled = True
-        else:
-            evse.operative = operative
+    scheduled = change_availability_of(chosen, operative)
 
     async def notify() -> None:
         for evse in chosen:
