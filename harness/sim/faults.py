@@ -9,22 +9,21 @@ SHOULD-level fault, end NON-STRICT: see `expected`); `tests/quality/` checks eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from harness.sim.fault import Fault, merged
+from harness.sim.faults_csms_v16_advanced import CSMS_V16_ADVANCED_FAULTS
+from harness.sim.faults_csms_v16_core import CSMS_V16_CORE_FAULTS
+from harness.sim.faults_csms_v201_abc import CSMS_V201_ABC_FAULTS
+from harness.sim.faults_csms_v201_efgjp import CSMS_V201_EFGJP_FAULTS
+from harness.sim.faults_negative import CSMS_NEGATIVE_FAULTS, STATION_NEGATIVE_FAULTS
+from harness.sim.faults_physical import STATION_PHYSICAL_FAULTS
+
+__all__ = ["CSMS_FAULTS", "FAULTS", "STATION_FAULTS", "Fault", "faults_for", "is_known"]
 
 Role = Literal["station", "csms"]
 
-
-@dataclass(frozen=True, slots=True)
-class Fault:
-    """One fault switch: what it breaks, which cases catch it, with which verdict."""
-
-    description: str
-    caught_by: tuple[str, ...] = ()
-    expected: str = "FAIL"
-
-
-CSMS_FAULTS: dict[str, Fault] = {
+_BASE_CSMS_FAULTS: dict[str, Fault] = {
     "boot-rejected": Fault(
         "answers every BootNotification with status Rejected (B01.FR.02 / 1.6 §4.2)",
         ("TC_001_CSMS", "TC_B_01_CSMS", "TC_A_01_CSMS", "TC_A_04_CSMS", "TC_A_07_CSMS"),
@@ -59,7 +58,7 @@ CSMS_FAULTS: dict[str, Fault] = {
     ),
 }
 
-STATION_FAULTS: dict[str, Fault] = {
+_BASE_STATION_FAULTS: dict[str, Fault] = {
     "boot-reason-wrong": Fault(
         "2.0.1: BootNotification reason Unknown instead of PowerUp after a power cycle",
         ("TC_B_01_CS",),
@@ -412,8 +411,7 @@ STATION_FAULTS: dict[str, Fault] = {
         ("TC_044_2_CS", "TC_044_3_CS"),
     ),
     "diagnostics-no-file-name": Fault(
-        "1.6: GetDiagnostics.conf has no fileName although a diagnostics file is uploaded "
-        "(§6.26)",
+        "1.6: GetDiagnostics.conf has no fileName although a diagnostics file is uploaded (§6.26)",
         ("TC_045_1_CS",),
     ),
     "diagnostics-upload-failure-unreported": Fault(
@@ -421,6 +419,18 @@ STATION_FAULTS: dict[str, Fault] = {
         ("TC_045_2_CS",),
     ),
 }
+
+CSMS_FAULTS: dict[str, Fault] = merged(
+    _BASE_CSMS_FAULTS,
+    CSMS_V16_CORE_FAULTS,
+    CSMS_V16_ADVANCED_FAULTS,
+    CSMS_V201_ABC_FAULTS,
+    CSMS_V201_EFGJP_FAULTS,
+    CSMS_NEGATIVE_FAULTS,
+)
+STATION_FAULTS: dict[str, Fault] = merged(
+    _BASE_STATION_FAULTS, STATION_NEGATIVE_FAULTS, STATION_PHYSICAL_FAULTS
+)
 
 FAULTS: dict[Role, dict[str, Fault]] = {"csms": CSMS_FAULTS, "station": STATION_FAULTS}
 

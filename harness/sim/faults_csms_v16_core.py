@@ -1,0 +1,7 @@
+"""Reference CSMS faults proving the 1.6 Core, Local List, Firmware and Trigger _CSMS cases."""
+
+from __future__ import annotations
+
+from harness.sim.fault import Fault
+
+CSMS_V16_CORE_FAULTS: dict[str, Fault] = {}
