@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -13,6 +14,11 @@ from harness.cases.catalog import CatalogEntry, lookup
 PROVIDED: Final = frozenset({"csms", "station", "dut", "check"})
 
 CaseFunction = Callable[..., Awaitable[None]]
+
+#: Id prefixes of the harness's own case families, which are not in the official catalogs:
+#: negative conformance, property-based fuzzing, physical (rig) checks.
+FAMILY_ID: Final = re.compile(r"^(NEG|FUZZ|PHY)_[A-Za-z0-9_]+$")
+VERSIONS: Final = ("1.6", "2.0.1", "2.1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,50 @@ def ocpp_case(
         needs=needs,
         security_profiles=security_profiles,
     )
+    return _case_decorator(spec)
+
+
+def harness_case(
+    case_id: str,
+    *,
+    version: str,
+    dut_role: str,
+    title: str,
+    section: str,
+    profile: str,
+    refs: tuple[str, ...] = (),
+    needs: tuple[str, ...] = (),
+    security_profiles: tuple[int, ...] = (),
+) -> Callable[[CaseFunction], Callable[..., None]]:
+    """Declare a case of the harness's own families (NEG_, FUZZ_, PHY_ ids; see FAMILY_ID).
+
+    Same contract as `ocpp_case`, but the id, title, section and summary profile are given here
+    because no official catalog lists them. The function may be parametrized with pytest; each
+    instance is reported as `ID[param]`.
+    """
+    if not FAMILY_ID.match(case_id):
+        raise ValueError(f"{case_id!r}: a harness case id matches {FAMILY_ID.pattern}")
+    if version not in VERSIONS:
+        raise ValueError(f"{case_id}: version {version!r} is not one of {', '.join(VERSIONS)}")
+    if dut_role not in ("station", "csms"):
+        raise ValueError(f"{case_id}: dut_role {dut_role!r} is not 'station' or 'csms'")
+    spec = CaseSpec(
+        id=case_id,
+        title=title,
+        version=version,
+        section=section,
+        profile=profile,
+        dut_role=dut_role,
+        refs=refs,
+        needs=needs,
+        security_profiles=security_profiles,
+    )
+    return _case_decorator(spec)
+
+
+def _case_decorator(spec: CaseSpec) -> Callable[[CaseFunction], Callable[..., None]]:
+    """Wrap a case function for pytest: the runner fixture runs it and judges the outcome."""
+    case_id = spec.id
 
     def decorate(function: CaseFunction) -> Callable[..., None]:
         if not inspect.iscoroutinefunction(function):

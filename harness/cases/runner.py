@@ -80,6 +80,13 @@ def _faults_for(profile: DutProfile, extra: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*own, *chosen]))
 
 
+def instance_id(case_id: str, nodeid: str) -> str:
+    """The reported id: the case id, plus `[param]` for one instance of a parametrized case."""
+    if nodeid.endswith("]") and "[" in nodeid:
+        return f"{case_id}[{nodeid[nodeid.index('[') + 1 : -1]}]"
+    return case_id
+
+
 async def execute(
     spec: CaseSpec,
     function: CaseFunction,
@@ -115,7 +122,7 @@ async def execute(
         not_applicable=outcome.not_applicable,
     )
     record = CaseRecord(
-        id=spec.id,
+        id=instance_id(spec.id, nodeid),
         title=spec.title,
         role=spec.dut_role,
         version=spec.version,
