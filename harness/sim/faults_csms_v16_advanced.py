@@ -1,4 +1,4 @@
-"""Reference CSMS faults proving the 1.6 Security, Reservation and Smart Charging _CSMS cases."""
+"""Reference CSMS faults proving the 1.6 Security, Reservation, Trigger, Smart Charging cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reference CSMS faults proving the 1.6 Core, Local List, Firmware and Trigger _CSMS cases."""
+"""Reference CSMS faults proving the 1.6 Core, Local Auth List and Firmware _CSMS cases."""
 
 from __future__ import annotations
 
