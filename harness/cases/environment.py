@@ -160,6 +160,10 @@ async def _launch_station(
         args.append("--fixed-cable")
     if profile.features.power_backup:
         args.append("--power-backup")
+    if not profile.features.reserve_connector_zero:
+        args.append("--no-reserve-connector-zero")
+    if profile.features.rejects_reservations:
+        args.append("--reject-reservations")
     if pki is not None:
         args += ["--ca-cert", str(pki.csms_root_cert)]
         if profile.security.profile == 3:

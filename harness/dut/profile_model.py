@@ -46,6 +46,10 @@ FEATURES: Final[Mapping[str, str]] = MappingProxyType(
         "fixed_cable": "has a fixed (tethered) cable, so plugging in also locks it",
         "power_backup": "keeps running on backup power after mains fail, long enough to end "
         "its transactions before going down",
+        "reserve_connector_zero": "accepts reservations of connector 0, the whole station "
+        "(1.6 ReserveConnectorZeroSupported)",
+        "rejects_reservations": "is configured to refuse every reservation (ReserveNow answered "
+        "Rejected)",
         "iso15118": "supports ISO 15118 (Plug & Charge, certificates for the EV)",
     }
 )
@@ -175,6 +179,8 @@ class Features:
     offline: bool = True
     fixed_cable: bool = False
     power_backup: bool = False
+    reserve_connector_zero: bool = True
+    rejects_reservations: bool = False
     iso15118: bool = False
 
     def has(self, name: str) -> bool:

@@ -399,6 +399,15 @@ _BASE_STATION_FAULTS: dict[str, Fault] = {
         "transactions (errata 3.8: the transaction SHALL switch to it)",
         ("TC_082_CS",),
     ),
+    "reservation-refusal-ignored": Fault(
+        "1.6: accepts reservations although configured to refuse them (§5.13 Rejected)",
+        ("TC_048_4_CS",),
+    ),
+    "reserve-zero-unchecked": Fault(
+        "1.6: accepts a reservation of connector 0 although ReserveConnectorZeroSupported is "
+        "false (§5.13: SHALL return Rejected)",
+        ("TC_050_4_CS",),
+    ),
     # 1.6 Firmware Management (§4.4, §4.5, §5.9, §5.19): v16_firmware.
     "firmware-skips-installing": Fault(
         "1.6: installs the firmware without sending FirmwareStatusNotification Installing "

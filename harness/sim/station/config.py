@@ -38,6 +38,8 @@ class StationConfig:
     faults: frozenset[str] = field(default_factory=frozenset)
     fixed_cable: bool = False
     power_backup: bool = False
+    reserve_connector_zero: bool = True
+    reject_reservations: bool = False
     vendor: str = "OCPP Harness"
     model: str = "Reference Station"
     serial: str = "REF-0001"

@@ -89,7 +89,12 @@ def _keys(config: StationConfig) -> list[Key]:
         Key("LocalAuthListEnabled", "true", False, _BOOL),
         Key("LocalAuthListMaxLength", "20", True, _INT0),
         Key("SendLocalListMaxLength", "10", True, _INT0),
-        Key("ReserveConnectorZeroSupported", "true", True, _BOOL),
+        Key(
+            "ReserveConnectorZeroSupported",
+            "true" if config.reserve_connector_zero else "false",
+            True,
+            _BOOL,
+        ),
     ]
     if config.security_profile in (1, 2):
         password = Constraint("string", min_length=16, max_length=40)

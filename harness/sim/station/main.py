@@ -63,6 +63,16 @@ def parser() -> argparse.ArgumentParser:
         help="on power loss, stop transactions before going down (backup power)",
     )
     p.add_argument(
+        "--no-reserve-connector-zero",
+        action="store_true",
+        help="1.6: ReserveConnectorZeroSupported false (no reservations of connector 0)",
+    )
+    p.add_argument(
+        "--reject-reservations",
+        action="store_true",
+        help="configured to refuse reservations: ReserveNow is answered Rejected",
+    )
+    p.add_argument(
         "--fault", action="append", default=[], choices=sorted(STATION_FAULTS), metavar="NAME"
     )
     p.add_argument("--wire-log", type=Path, help="append the wire log (JSON lines) here")
@@ -90,6 +100,8 @@ def config_from(args: argparse.Namespace) -> StationConfig:
         faults=frozenset(args.fault),
         fixed_cable=args.fixed_cable,
         power_backup=args.power_backup,
+        reserve_connector_zero=not args.no_reserve_connector_zero,
+        reject_reservations=args.reject_reservations,
     )
 
 

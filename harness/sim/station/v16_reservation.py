@@ -129,12 +129,16 @@ def _refusal(v: V16, connector: int) -> str | None:
 
 
 async def reserve_now(v: V16, p: Payload) -> Answer:
-    """ReserveNow (§5.13): replace a same-id reservation, else reserve if possible."""
+    """ReserveNow (§5.13): Rejected when configured to refuse reservations, or for connector 0
+    without ReserveConnectorZeroSupported; else replace a same-id reservation or reserve."""
     connector = int(p["connectorId"])
     evses = v.station.evses
     if connector != 0 and connector not in evses:
         return Answer({"status": "Rejected"})
-    if connector == 0 and not v.keys.flag("ReserveConnectorZeroSupported"):
+    if v.config.reject_reservations and not v.config.fault("reservation-refusal-ignored"):
+        return Answer({"status": "Rejected"})
+    zero_supported = v.keys.flag("ReserveConnectorZeroSupported")
+    if connector == 0 and not zero_supported and not v.config.fault("reserve-zero-unchecked"):
         return Answer({"status": "Rejected"})
     reservation_id = int(p["reservationId"])
     previous = _reservations(v).pop(reservation_id, None)

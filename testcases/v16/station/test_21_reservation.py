@@ -278,6 +278,52 @@ async def test_reserve_charge_point_unavailable(
     await _refused(csms, dut, check, 0, "Unavailable")
 
 
+async def _nothing_reserved(csms: CsmsEmulator, dut: Dut) -> None:
+    """A refused reservation reserves nothing: no connector is reported Reserved (§5.13)."""
+    await csms.expect_none(
+        "StatusNotification",
+        during=station_v16.quiet_window(dut),
+        where={"status": "Reserved"},
+    )
+
+
+@ocpp_case(
+    "TC_048_4_CS",
+    version="1.6",
+    refs=("1.6 §5.13", "1.6 §7.40"),
+    needs=("reservation", "rejects_reservations"),
+)
+async def test_reserve_connector_rejected(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """A charge point configured not to accept reservations answers Rejected (§5.13, §7.40)."""
+    await station_v16.idle(csms, dut)
+    await _refused(csms, dut, check, dut.connector_id(1, 1), "Rejected")
+    await _nothing_reserved(csms, dut)
+
+
+async def _zero_unsupported(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """The case is for a charge point without ReserveConnectorZeroSupported true (§9.3.1)."""
+    key = "ReserveConnectorZeroSupported"
+    out = await csms.call("GetConfiguration", within=dut.timeouts.call, key=[key])
+    check.must(out.ok, f"GetConfiguration.conf for {key}: {out.describe()}", ref="1.6 §5.8")
+    values = [k.get("value") for k in out.get("configurationKey", []) if k.get("key") == key]
+    if values == ["true"]:
+        raise NotApplicable(f"{key} is true: this case is for charge points without it")
+
+
+@ocpp_case(
+    "TC_050_4_CS",
+    version="1.6",
+    refs=("1.6 §5.13", "1.6 §9.3.1", "1.6 §7.40"),
+    needs=("reservation", "not:reserve_connector_zero"),
+)
+async def test_reserve_charge_point_rejected(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """ReserveNow for connector 0 without ReserveConnectorZeroSupported: Rejected (§5.13)."""
+    await station_v16.idle(csms, dut)
+    await _zero_unsupported(csms, dut, check)
+    await _refused(csms, dut, check, 0, "Rejected")
+    await _nothing_reserved(csms, dut)
+
+
 @ocpp_case(
     "TC_051_CS",
     version="1.6",
