@@ -31,7 +31,11 @@ from harness.sim.launcher import SimProcess
 from harness.transport.client import ClientSecurity
 from harness.transport.pki import TestPki, ensure_pki
 from harness.transport.server import ServerSecurity
-from harness.transport.tls import client_context_from_pki, server_context_from_pki
+from harness.transport.tls import (
+    client_context_from_pki,
+    invalid_server_context_from_pki,
+    server_context_from_pki,
+)
 from harness.transport.wirelog import WireLog
 
 
@@ -105,8 +109,10 @@ async def _station_under_test(
 ) -> AsyncIterator[CaseEnvironment]:
     security = profile.security
     context: ssl.SSLContext | None = None
+    invalid: ssl.SSLContext | None = None
     if pki is not None:
         context = server_context_from_pki(pki, mutual=security.profile == 3)
+        invalid = invalid_server_context_from_pki(pki, mutual=security.profile == 3)
     csms = CsmsEmulator(
         profile.ocpp_version,
         wirelog,
@@ -117,7 +123,7 @@ async def _station_under_test(
         host=profile.connection.listen_host,
         port=profile.connection.listen_port,
         path=profile.connection.path,
-        security=ServerSecurity(security.profile, security.password, context),
+        security=ServerSecurity(security.profile, security.password, context, invalid),
     )
     sim: SimProcess | None = None
     try:
@@ -166,7 +172,8 @@ async def _launch_station(
         args.append("--reject-reservations")
     if pki is not None:
         args += ["--ca-cert", str(pki.csms_root_cert)]
-        if profile.security.profile == 3:
+        if profile.security.profile >= 2:
+            # Profile 3 uses it from the start; profile 2 has it for an upgrade (A05).
             args += ["--client-cert", str(pki.station_cert), "--client-key", str(pki.station_key)]
     return await SimProcess.start(
         args, log_path=artifacts / "station-sim.log", ready_within=profile.timeouts.connect

@@ -408,6 +408,19 @@ _BASE_STATION_FAULTS: dict[str, Fault] = {
         "false (§5.13: SHALL return Rejected)",
         ("TC_050_4_CS",),
     ),
+    "invalid-csms-certificate-unreported": Fault(
+        "refuses an untrusted CSMS certificate but raises no InvalidCentralSystemCertificate / "
+        "InvalidCsmsCertificate security event (whitepaper A00.FR.309)",
+        ("TC_078_CS",),
+    ),
+    "csms-certificate-not-verified": Fault(
+        "does not verify the CSMS certificate: TLS with an untrusted root succeeds (A00.FR.309)",
+        ("TC_078_CS",),
+    ),
+    "security-profile-upgrade-ignored": Fault(
+        "1.6: accepts SecurityProfile 3 but reconnects with the old profile (A05.FR.07)",
+        ("TC_083_CS",),
+    ),
     # 1.6 Firmware Management (§4.4, §4.5, §5.9, §5.19): v16_firmware.
     "firmware-skips-installing": Fault(
         "1.6: installs the firmware without sending FirmwareStatusNotification Installing "

@@ -24,9 +24,13 @@ from harness.transport.wirelog import WireLog
 class ConnectFailed(Exception):
     """The CSMS did not accept the websocket; `status` is the HTTP status when there was one."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, *, certificate_rejected: bool = False
+    ) -> None:
         super().__init__(message)
         self.status = status
+        #: The TLS handshake failed because the CSMS certificate did not verify.
+        self.certificate_rejected = certificate_rejected
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,10 @@ async def open_station_connection(
         raise ConnectFailed(f"CSMS refused the websocket with HTTP {status}", status) from exc
     except (OSError, TimeoutError, InvalidHandshake, ssl.SSLError) as exc:
         wirelog.record("connection", f"connect failed: {exc!r}")
-        raise ConnectFailed(f"could not connect to {url}: {exc!r}") from exc
+        rejected = isinstance(exc, ssl.SSLCertVerificationError)
+        raise ConnectFailed(
+            f"could not connect to {url}: {exc!r}", certificate_rejected=rejected
+        ) from exc
     deviations = []
     if websocket.subprotocol is None and version.subprotocol in offered:
         message = f"CSMS accepted the websocket without selecting {version.subprotocol}"

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -40,11 +40,16 @@ class Handshake:
 
 @dataclass(frozen=True, slots=True)
 class ServerSecurity:
-    """Security profile settings of the harness-as-CSMS endpoint."""
+    """Security profile settings of the harness-as-CSMS endpoint.
+
+    `invalid_context` presents a certificate the station must refuse (an untrusted root); it
+    is used only for handshakes armed by `CsmsServer.present_invalid_certificate`.
+    """
 
     profile: int = 0
     password: str | None = None
     ssl_context: ssl.SSLContext | None = None
+    invalid_context: ssl.SSLContext | None = None
 
 
 ConnectionHandler = Callable[[ServerConnection, Handshake], Awaitable[None]]
@@ -70,9 +75,14 @@ class CsmsServer:
     deviations: list[Deviation] = field(default_factory=list)
     _server: Server | None = None
     _pending: dict[int, Handshake] = field(default_factory=dict)
+    #: TLS handshakes still to be answered with the invalid certificate, and how many were.
+    _invalid_armed: int = 0
+    invalid_presented: int = 0
 
     async def start(self) -> None:
         """Bind and listen; `port` becomes the bound port."""
+        if self.security.ssl_context is not None:
+            self.security.ssl_context.sni_callback = self._choose_certificate
         self._server = await serve(
             self._handle,
             self.host,
@@ -101,6 +111,38 @@ class CsmsServer:
                 await asyncio.wait_for(self._server.wait_closed(), 5)
             self._server = None
 
+    def present_invalid_certificate(self, attempts: int = 1) -> None:
+        """Answer the next `attempts` TLS handshakes with the invalid certificate.
+
+        A station SHALL refuse it and raise a security event (1.6 whitepaper A00.FR.309,
+        2.0.1 Part 6 TC_A_05_CS); a websocket upgrade over such a connection is a deviation.
+        """
+        if self.security.invalid_context is None:
+            raise ValueError("no invalid certificate configured (security profile 2 or 3 only)")
+        self._invalid_armed = attempts
+        self.wirelog.record("action", f"next {attempts} TLS handshake(s): invalid certificate")
+
+    def raise_security_profile(self, profile: int) -> None:
+        """Accept connections with a higher security profile from now on (A05.FR.07).
+
+        Profile 3 over the profile-2 listener: its context already asks for an optional client
+        certificate; now a connection without one is refused, and Basic auth is not asked.
+        """
+        if profile == 3 and self.security.ssl_context is None:
+            raise ValueError("security profile 3 needs the TLS listener of profile 2")
+        self.security = replace(self.security, profile=profile)
+        self.wirelog.record("action", f"harness CSMS now expects security profile {profile}")
+
+    def _choose_certificate(
+        self, ssl_object: ssl.SSLObject, _server_name: str | None, _context: ssl.SSLContext
+    ) -> None:
+        """TLS ClientHello callback: swap in the invalid certificate while armed."""
+        if self._invalid_armed > 0 and self.security.invalid_context is not None:
+            self._invalid_armed -= 1
+            self.invalid_presented += 1
+            ssl_object.context = self.security.invalid_context
+            self.wirelog.record("connection", "TLS handshake answered with the invalid certificate")
+
     def _deviate(self, level: Level, ref: str, message: str) -> None:
         self.deviations.append(Deviation(level, ref, message, self.wirelog.now()))
         self.wirelog.record("deviation", f"{level.value} {ref}: {message}")
@@ -115,9 +157,18 @@ class CsmsServer:
         if handshake.station_id != self.station_id:
             return self._reject(connection, handshake, 404, "unknown charging station identity")
         if self.security.ssl_context is not None:
-            handshake.peer_common_name = peer_common_name(
-                connection.transport.get_extra_info("ssl_object")
-            )
+            ssl_object = connection.transport.get_extra_info("ssl_object")
+            handshake.peer_common_name = peer_common_name(ssl_object)
+            invalid = self.security.invalid_context
+            if invalid is not None and getattr(ssl_object, "context", None) is invalid:
+                self._deviate(
+                    Level.MUST,
+                    "A00.FR.309",
+                    "the station completed TLS with the invalid (untrusted) CSMS certificate",
+                )
+                return self._reject(connection, handshake, 403, "invalid certificate accepted")
+            if self.security.profile == 3 and handshake.peer_common_name is None:
+                return self._reject(connection, handshake, 401, "client certificate required")
         if self.security.profile in (1, 2):
             credentials = parse_basic_auth(request.headers.get("Authorization"))
             handshake.username = credentials[0] if credentials else None

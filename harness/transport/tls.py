@@ -119,9 +119,24 @@ def client_context(
 
 
 def server_context_from_pki(pki: TestPki, *, mutual: bool) -> ssl.SSLContext:
-    """Build the harness-CSMS context: profile 3 if `mutual`, else profile 2."""
-    client_ca = pki.csms_root_cert if mutual else None
-    return server_context(pki.server_cert, pki.server_key, client_ca, require_client_cert=mutual)
+    """Build the harness-CSMS context: profile 3 if `mutual`, else profile 2.
+
+    Profile 2 asks for an optional client certificate, so a station raised to profile 3 over
+    OCPP (A05) can present one on the same listener.
+    """
+    return server_context(
+        pki.server_cert, pki.server_key, pki.csms_root_cert, require_client_cert=mutual
+    )
+
+
+def invalid_server_context_from_pki(pki: TestPki, *, mutual: bool) -> ssl.SSLContext:
+    """A harness-CSMS context presenting a certificate of an untrusted root (A00.FR.309)."""
+    return server_context(
+        pki.untrusted_server_cert,
+        pki.untrusted_server_key,
+        pki.csms_root_cert,
+        require_client_cert=mutual,
+    )
 
 
 def client_context_from_pki(

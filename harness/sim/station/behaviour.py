@@ -29,6 +29,12 @@ class Behaviour(Protocol):
     def password(self) -> str | None:
         """Current Basic auth password (AuthorizationKey / BasicAuthPassword)."""
 
+    def security_profile(self) -> int:
+        """Security profile to connect with (1.6 SecurityProfile key / SecurityCtrlr)."""
+
+    async def on_invalid_csms_certificate(self, detail: str) -> None:
+        """The CSMS certificate did not verify: raise the security event (A00.FR.309)."""
+
     def message_attempts(self) -> tuple[int, float]:
         """(attempts, seconds between) for transaction messages the CSMS failed to process."""
 

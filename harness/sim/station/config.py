@@ -72,17 +72,20 @@ class StationConfig:
         """The CSMS URL with the station id filled in."""
         return station_url(self.csms_url, self.station_id)
 
-    def security(self, password: str | None) -> ClientSecurity:
-        """Client security for the profile; `password` is the current Basic auth password."""
+    def security(self, password: str | None, profile: int | None = None) -> ClientSecurity:
+        """Client security for `profile` (default: the configured one); `password` is the
+        current Basic auth password. A profile raised over OCPP (A05) keeps the URL."""
+        profile = self.security_profile if profile is None else profile
         context: ssl.SSLContext | None = None
-        if self.security_profile >= 2:
-            mutual = self.security_profile == 3
+        if profile >= 2:
+            mutual = profile == 3
             context = client_context(
                 ca_cert=self.ca_cert,
                 client_cert=self.client_cert if mutual else None,
                 client_key=self.client_key if mutual else None,
             )
-        basic = self.security_profile in (1, 2) and not self.fault("no-basic-auth")
-        return ClientSecurity(
-            self.security_profile, self.station_id, password if basic else None, context
-        )
+        if self.fault("csms-certificate-not-verified") and context is not None:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE  # breaks A00.FR.309 / A00.FR.312
+        basic = profile in (1, 2) and not self.fault("no-basic-auth")
+        return ClientSecurity(profile, self.station_id, password if basic else None, context)

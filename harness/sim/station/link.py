@@ -69,13 +69,14 @@ class Link:
         """True while a websocket to the CSMS is open."""
         return self.connection is not None and not self.connection.closed.is_set()
 
-    async def open(self, password: str | None) -> OcppConnection:
-        """Connect (bounded by the open timeout); raises ConnectFailed."""
+    async def open(self, password: str | None, profile: int | None = None) -> OcppConnection:
+        """Connect (bounded by the open timeout) with security `profile` (default: the
+        configured one); raises ConnectFailed."""
         websocket, deviations = await open_station_connection(
             self.config.url(),
             self.config.version,
             self.wirelog,
-            security=self.config.security(password),
+            security=self.config.security(password, profile),
             open_timeout=self.config.open_timeout,
         )
         for deviation in deviations:

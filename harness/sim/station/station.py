@@ -137,8 +137,10 @@ class Station:
                 await self._pause(3600, self._want_online)
                 continue
             try:
-                await self.link.open(self.behaviour.password())
+                await self.link.open(self.behaviour.password(), self.behaviour.security_profile())
             except ConnectFailed as exc:
+                if exc.certificate_rejected:
+                    await self.behaviour.on_invalid_csms_certificate(str(exc))
                 log.info("connect failed (%s); retrying in %.1f s", exc, delay)
                 await self._pause(delay)
                 delay = min(delay * 2, BACKOFF_MAX)

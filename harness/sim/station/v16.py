@@ -86,6 +86,16 @@ class V16:
             return self.config.password  # breaks A01.FR.01: keeps the old password
         return key.value if key is not None else self.config.password
 
+    def security_profile(self) -> int:
+        """SecurityProfile key: raised over OCPP by ChangeConfiguration (whitepaper A05)."""
+        return self.keys.integer("SecurityProfile")
+
+    async def on_invalid_csms_certificate(self, detail: str) -> None:
+        """InvalidCentralSystemCertificate security event (whitepaper A00.FR.309), queued
+        until a connection is up."""
+        if not self.config.fault("invalid-csms-certificate-unreported"):
+            await self.security.event("InvalidCentralSystemCertificate", detail)
+
     def message_attempts(self) -> tuple[int, float]:
         """TransactionMessageAttempts / TransactionMessageRetryInterval (§3.7.1)."""
         return (

@@ -6,9 +6,11 @@
 * SecurityProfile (A05, §7.6): a value lower than or equal to the current one is Rejected
   (A05.FR.01). A higher one needs its prerequisites (A05.FR.02-04): an AuthorizationKey for
   1-2, a CentralSystemRootCertificate for 2-3, a ChargePointCertificate for 3. The station's
-  TLS settings come from its command line, so only the ones given there count: from profile
-  0 or 1 there is no root to verify a CSMS with (Rejected), and from profile 2 there is no
-  client certificate (Rejected). An upgrade is therefore always Rejected, conformantly.
+  TLS settings come from its command line, so only the ones given there count. An accepted
+  upgrade (A05.FR.05) is stored in the key, and the station disconnects (A05.FR.06) and
+  reconnects to the same URL with the new profile (A05.FR.07). In practice that is 2 -> 3
+  (same wss URL, now with the client certificate); from 0 or 1 there is no root to verify a
+  CSMS with, so it is Rejected.
 
 Certificates (M03-M05, A02) are in `v16_certificates`; the security log is what GetLog
 uploads (`v16_logs`).
@@ -93,9 +95,13 @@ async def change_security_profile(v: V16, value: str) -> Answer:
         return Answer({"status": "Rejected"})  # A05.FR.01
     if not v.security.upgrade_possible(new):
         return Answer({"status": "Rejected"})  # A05.FR.02-04
-    # Not reachable with command-line TLS settings (see the module doc); say so plainly
-    # rather than accept a switch (A05.FR.05-07) the simulator cannot make.
-    return Answer(error=("NotSupported", "switching the security profile is not simulated"))
+    if not v.config.fault("security-profile-upgrade-ignored"):
+        v.keys.set_internal("SecurityProfile", str(new))  # A05.FR.05
+
+    async def reconnect() -> None:
+        await v.station.reconnect()  # A05.FR.06-07: reconnect with the new profile
+
+    return Answer({"status": "Accepted"}, then=reconnect)
 
 
 def with_security(change: Command) -> Command:

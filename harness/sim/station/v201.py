@@ -35,6 +35,8 @@ class V201:
         self.reported: dict[int, str] = {}
         self.tx = Transactions(station, self.device, self.report)
         self._armed: dict[int, object] = {}
+        #: Security events raised while no connection was up (A04.FR.02).
+        self.pending_events: list[dict[str, Any]] = []
 
     # ---------------------------------------------------------- Behaviour
     def boot_payload(self, reason: str) -> dict[str, Any]:
@@ -61,6 +63,16 @@ class V201:
         """SecurityCtrlr.BasicAuthPassword (A00.FR.203)."""
         return self.device.find("SecurityCtrlr", "BasicAuthPassword").value or None
 
+    def security_profile(self) -> int:
+        """SecurityCtrlr.SecurityProfile."""
+        return self.device.integer("SecurityCtrlr", "SecurityProfile")
+
+    async def on_invalid_csms_certificate(self, detail: str) -> None:
+        """InvalidCsmsCertificate security event (Part 6 TC_A_05_CS), sent once connected."""
+        if not self.config.fault("invalid-csms-certificate-unreported"):
+            event = {"type": "InvalidCsmsCertificate", "timestamp": utc_timestamp()}
+            self.pending_events.append({**event, "techInfo": detail[:255]})
+
     def message_attempts(self) -> tuple[int, float]:
         """OCPPCommCtrlr.MessageAttempts / MessageAttemptInterval [TransactionEvent] (E13)."""
         attempts = self.device.integer("OCPPCommCtrlr", "MessageAttempts", "TransactionEvent")
@@ -82,11 +94,18 @@ class V201:
         kind = "StartupOfTheDevice" if reason == "PowerUp" else "ResetOrReboot"
         event = {"type": kind, "timestamp": utc_timestamp(), "techInfo": f"boot reason {reason}"}
         await self.station.send("SecurityEventNotification", event)
+        await self._send_pending_events()
+
+    async def _send_pending_events(self) -> None:
+        """Deliver security events raised while offline (A04.FR.02)."""
+        while self.pending_events:
+            await self.station.send("SecurityEventNotification", self.pending_events.pop(0))
 
     async def on_reconnected(self) -> None:
-        """Report connector states that changed while offline."""
+        """Report connector states that changed while offline, then pending security events."""
         for evse in self.station.evses.values():
             await self.report(evse)
+        await self._send_pending_events()
 
     async def handle(self, call: Call) -> Answer | None:
         """Answer a CSMS CALL (v201_commands)."""
