@@ -21,7 +21,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check harness tests testcases benchmarks
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/plugin
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit tests/plugin tests/rig
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 4 tests/quality
 
 lint: $(STAMP)

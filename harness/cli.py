@@ -1,4 +1,5 @@
-"""`ocpp-harness`: run the demo or the suite, start a simulator, show catalog coverage."""
+"""`ocpp-harness`: run the demo or the suite, replay a fuzz program, start a simulator, show
+catalog coverage."""
 
 from __future__ import annotations
 
@@ -64,6 +65,34 @@ def _profile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _replay(args: argparse.Namespace) -> int:
+    """Run a saved fuzz program once against the DUT (default: the reference simulators)."""
+    import pytest
+
+    from harness.fuzz.replay import ReplayFileError, load_replay
+
+    try:
+        program = load_replay(Path(args.path))
+    except ReplayFileError as error:
+        print(f"invalid replay file: {error}", file=sys.stderr)
+        return 4
+    case = program.case.rsplit("_", 1)[0] + "_replay"
+    return int(
+        pytest.main(
+            [
+                str(TESTCASES_DIR),
+                "--ocpp-run",
+                f"--ocpp-replay={args.path}",
+                f"--ocpp-case={case}",
+                "-p",
+                "no:cacheprovider",
+                "-q",
+                *args.pytest_args,
+            ]
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="ocpp-harness", description=__doc__)
@@ -82,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument("--version", choices=("1.6", "2.0.1", "2.1"))
     catalog.add_argument("--sections", action="store_true", help="same as --coverage")
     catalog.set_defaults(func=_catalog)
+    replay = commands.add_parser(
+        "replay", help="replay a saved fuzz program (pytest options such as --ocpp-dut follow)"
+    )
+    replay.add_argument("path", help="a stateful-failure.json from a FUZZ case's artifacts")
+    replay.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    replay.set_defaults(func=_replay)
     profile = commands.add_parser("check-profile", help="validate a DUT profile (exit 4 if bad)")
     profile.add_argument("path")
     profile.set_defaults(func=_profile)

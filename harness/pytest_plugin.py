@@ -24,6 +24,7 @@ from harness.report.html import write_html
 from harness.report.record import Verdict
 from harness.report.record import pytest_outcome as outcome_of
 from harness.report.run import RunReport, summary_lines
+from harness.rig.model import RigDescription
 from harness.sim.faults import FAULTS, is_known
 
 #: The reference simulators' profiles, each base profile (e.g. reference-station-16) before
@@ -41,7 +42,12 @@ _OPTIONS: Final = (
     "ocpp_sim_fault",
     "ocpp_run",
     "ocpp_case",
+    "ocpp_rig",
+    "ocpp_fuzz_profile",
+    "ocpp_replay",
 )
+#: Sizes of a fuzz run: `ci` small and derandomized, `lab` larger, `soak` for hours.
+FUZZ_PROFILES: Final = ("ci", "lab", "soak")
 SETTINGS_KEY: Final = pytest.StashKey[RunSettings]()
 VERDICT_KEY: Final = pytest.StashKey[Verdict]()
 
@@ -85,6 +91,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("ocpp_case", "official case ids to run, one per line", type="linelist")
     parser.addini("ocpp_run", "activate the OCPP harness", type="bool", default=False)
+    group.addoption(
+        "--ocpp-rig",
+        metavar="PATH",
+        help="rig description (TOML, see rigs/README.md) for the physical cases",
+    )
+    parser.addini("ocpp_rig", "rig description path (empty: no rig)", default="")
+    group.addoption(
+        "--ocpp-fuzz-profile",
+        choices=FUZZ_PROFILES,
+        help="size of fuzz runs: ci (default, derandomized), lab, soak",
+    )
+    parser.addini("ocpp_fuzz_profile", "fuzz run size: ci (empty), lab or soak", default="")
+    group.addoption(
+        "--ocpp-replay",
+        metavar="FILE",
+        help="a fuzz program to replay (FUZZ_*_replay cases; see ocpp-harness replay)",
+    )
+    parser.addini("ocpp_replay", "fuzz program to replay (empty: none)", default="")
 
 
 def is_active(config: pytest.Config) -> bool:
@@ -132,6 +156,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"unknown simulator fault(s) {unknown}; known: {', '.join(known)}",
             returncode=ProfileError.exit_code,
         )
+    rig = _load_rig(config)
     root = Path(_value(config, "ocpp_report_dir") or "reports")
     report = RunReport.create(
         root, meta={"profiles": [str(p.source) for group in profiles.values() for p in group]}
@@ -142,7 +167,22 @@ def pytest_configure(config: pytest.Config) -> None:
         strict=bool(_value(config, "ocpp_strict")),
         faults=faults,
         pki_root=root / ".pki",
+        rig=rig,
     )
+
+
+def _load_rig(config: pytest.Config) -> RigDescription | None:
+    """Load and validate `--ocpp-rig`; a bad file ends the session (exit code 4)."""
+    path = _value(config, "ocpp_rig")
+    if not path:
+        return None
+    from harness.rig.description import load_rig
+    from harness.rig.errors import RigFileError
+
+    try:
+        return load_rig(Path(path))
+    except RigFileError as error:
+        pytest.exit(f"invalid rig description: {error}", returncode=RigFileError.exit_code)
 
 
 class CaseRunner:
@@ -182,8 +222,27 @@ def ocpp_runner(request: pytest.FixtureRequest) -> CaseRunner:
     return CaseRunner(settings)
 
 
+@pytest.fixture(scope="session")
+def ocpp_fuzz_profile(request: pytest.FixtureRequest) -> str:
+    """The fuzz profile of this run (`--ocpp-fuzz-profile`, ini `ocpp_fuzz_profile`)."""
+    value = str(_value(request.config, "ocpp_fuzz_profile") or "ci")
+    if value not in FUZZ_PROFILES:
+        raise pytest.UsageError(f"ocpp_fuzz_profile = {value!r}: expected one of {FUZZ_PROFILES}")
+    return value
+
+
+@pytest.fixture(scope="session")
+def ocpp_replay(request: pytest.FixtureRequest) -> Path | None:
+    """The program file to replay (`--ocpp-replay`), or None."""
+    value = _value(request.config, "ocpp_replay")
+    return Path(value) if value else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Let `-k TC_B_01_CS` find a case by its id; `--ocpp-case ID` keeps exactly those ids."""
+    """Let `-k TC_B_01_CS` find a case by its id; `--ocpp-case ID` keeps exactly those ids.
+
+    On-demand cases (e.g. FUZZ_201_CS_replay) run only when named by `--ocpp-case`.
+    """
     wanted = set(_value(config, "ocpp_case") or ())
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
@@ -191,7 +250,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         spec = getattr(getattr(item, "function", None), "ocpp_case", None)
         if isinstance(spec, CaseSpec):
             item.extra_keyword_matches.add(spec.id)
-        if wanted and not (isinstance(spec, CaseSpec) and spec.id in wanted):
+        named = isinstance(spec, CaseSpec) and spec.id in wanted
+        on_demand = isinstance(spec, CaseSpec) and spec.on_demand
+        if (wanted and not named) or (on_demand and not named):
             dropped.append(item)
         else:
             kept.append(item)

@@ -22,6 +22,7 @@ from harness.dut.backends import (
     SimControlBackend,
 )
 from harness.dut.device import Dut
+from harness.dut.http_backend import HttpTemplateBackend
 from harness.dut.profile_model import Backend, DutProfile, Role
 from harness.outcomes import EnvironmentFailure
 from harness.roles.csms import CsmsEmulator
@@ -30,6 +31,7 @@ from harness.roles.station import StationEmulator
 from harness.sim.launcher import SimProcess
 from harness.transport.client import ClientSecurity
 from harness.transport.pki import TestPki, ensure_pki
+from harness.transport.pki_v2g import ensure_v2g_root
 from harness.transport.server import ServerSecurity
 from harness.transport.tls import (
     client_context_from_pki,
@@ -59,7 +61,27 @@ def token_statuses(profile: DutProfile) -> dict[str, str]:
     }
     if tokens.group:
         statuses[tokens.group] = "Accepted"
+    for extra in (tokens.valid2, tokens.master_pass_token):
+        if extra:
+            statuses[extra] = "Accepted"
     return statuses
+
+
+def token_groups(profile: DutProfile) -> dict[str, str]:
+    """The group id token each profile token has at a conforming CSMS (2.0.1 C09, C16).
+
+    `valid` and `valid2` share the group `group`; `master_pass_token` is in the master pass
+    group `master_pass`.
+    """
+    tokens = profile.tokens
+    groups = {}
+    if tokens.group:
+        groups[tokens.valid] = tokens.group
+        if tokens.valid2:
+            groups[tokens.valid2] = tokens.group
+    if tokens.master_pass and tokens.master_pass_token:
+        groups[tokens.master_pass_token] = tokens.master_pass
+    return groups
 
 
 def _backend(profile: DutProfile) -> ActionBackend:
@@ -72,6 +94,12 @@ def _backend(profile: DutProfile) -> ActionBackend:
         return CommandBackend(actions.commands)
     if actions.backend is Backend.PROMPT:
         return PromptBackend(actions.countdown)
+    if actions.backend is Backend.HTTP_OCTT and actions.base_url is not None:
+        return OcttTriggerBackend(
+            actions.base_url, profile.ocpp_version.value, profile.station_id
+        )
+    if actions.backend is Backend.HTTP:
+        return HttpTemplateBackend(actions.http, actions.base_url, profile.station_id)
     return RigBackend()
 
 
@@ -91,11 +119,19 @@ async def case_environment(
     faults: tuple[str, ...],
     artifacts: Path,
     pki_root: Path,
+    virtual_rig: bool = False,
 ) -> AsyncIterator[CaseEnvironment]:
-    """Build, yield and always tear down (bounded) the environment of one case."""
+    """Build, yield and always tear down (bounded) the environment of one case.
+
+    `virtual_rig`: launch the reference station with its virtual lab (`--virtual-rig`); the
+    instruments' resources are then in `sim.ready["rig"]`.
+    """
     pki = _pki(profile, pki_root)
-    factory = _station_under_test if profile.role is Role.STATION else _csms_under_test
-    async with factory(profile, wirelog, pki, faults, artifacts) as environment:
+    if profile.role is Role.STATION:
+        built = _station_under_test(profile, wirelog, pki, faults, artifacts, virtual_rig)
+    else:
+        built = _csms_under_test(profile, wirelog, pki, faults, artifacts)
+    async with built as environment:
         yield environment
 
 
@@ -106,6 +142,7 @@ async def _station_under_test(
     pki: TestPki | None,
     faults: tuple[str, ...],
     artifacts: Path,
+    virtual_rig: bool = False,
 ) -> AsyncIterator[CaseEnvironment]:
     security = profile.security
     context: ssl.SSLContext | None = None
@@ -130,7 +167,7 @@ async def _station_under_test(
         await csms.start()
         backend: ActionBackend
         if profile.launches_sim:
-            sim = await _launch_station(profile, csms.url, pki, faults, artifacts)
+            sim = await _launch_station(profile, csms.url, pki, faults, artifacts, virtual_rig)
             backend = SimControlBackend(str(sim.ready["control_url"]))
         else:
             backend = _backend(profile)
@@ -147,6 +184,7 @@ async def _launch_station(
     pki: TestPki | None,
     faults: tuple[str, ...],
     artifacts: Path,
+    virtual_rig: bool = False,
 ) -> SimProcess:
     args = [
         "station",
@@ -166,6 +204,8 @@ async def _launch_station(
         args.append("--fixed-cable")
     if profile.features.power_backup:
         args.append("--power-backup")
+    if virtual_rig:
+        args.append("--virtual-rig")
     if not profile.features.reserve_connector_zero:
         args.append("--no-reserve-connector-zero")
     if profile.features.rejects_reservations:
@@ -228,6 +268,7 @@ async def _csms_under_test(
                 security.profile, profile.station_id, security.password, context
             ),
         )
+        station.pki = pki
         dut = Dut(profile, trigger, wirelog)
         dut.trigger_backend = trigger
         try:
@@ -254,9 +295,14 @@ async def _launch_csms(
     ]
     for token, status in token_statuses(profile).items():
         args += ["--token", f"{token}={status}"]
+    for token, group in token_groups(profile).items():
+        args += ["--token-group", f"{token}={group}"]
     if pki is not None:
         args += ["--server-cert", str(pki.server_cert), "--server-key", str(pki.server_key)]
         args += ["--ca-cert", str(pki.csms_root_cert)]
+        args += ["--ca-key", str(pki.csms_root_key)]
+        v2g = ensure_v2g_root(pki.directory)
+        args += ["--v2g-ca-cert", str(v2g.cert), "--v2g-ca-key", str(v2g.key)]
     return await SimProcess.start(
         args, log_path=artifacts / "csms-sim.log", ready_within=profile.timeouts.connect
     )

@@ -11,7 +11,7 @@ from typing import Any, Final
 from harness.cases.catalog import CatalogEntry, lookup
 
 #: Parameters the runner provides to a case function.
-PROVIDED: Final = frozenset({"csms", "station", "dut", "check"})
+PROVIDED: Final = frozenset({"csms", "station", "dut", "check", "artifacts", "rig"})
 
 CaseFunction = Callable[..., Awaitable[None]]
 
@@ -34,6 +34,8 @@ class CaseSpec:
     refs: tuple[str, ...]
     needs: tuple[str, ...]
     security_profiles: tuple[int, ...] = ()
+    #: Runs only when named with --ocpp-case (e.g. a replay needs its file).
+    on_demand: bool = False
 
     @property
     def role(self) -> str:
@@ -90,12 +92,14 @@ def harness_case(
     refs: tuple[str, ...] = (),
     needs: tuple[str, ...] = (),
     security_profiles: tuple[int, ...] = (),
+    on_demand: bool = False,
 ) -> Callable[[CaseFunction], Callable[..., None]]:
     """Declare a case of the harness's own families (NEG_, FUZZ_, PHY_ ids; see FAMILY_ID).
 
     Same contract as `ocpp_case`, but the id, title, section and summary profile are given here
     because no official catalog lists them. The function may be parametrized with pytest; each
-    instance is reported as `ID[param]`.
+    instance is reported as `ID[param]`. An `on_demand` case runs only when named by
+    `--ocpp-case`.
     """
     if not FAMILY_ID.match(case_id):
         raise ValueError(f"{case_id!r}: a harness case id matches {FAMILY_ID.pattern}")
@@ -113,6 +117,7 @@ def harness_case(
         refs=refs,
         needs=needs,
         security_profiles=security_profiles,
+        on_demand=on_demand,
     )
     return _case_decorator(spec)
 

@@ -13,11 +13,13 @@ from typing import Any
 from harness.cases.checks import Checks
 from harness.cases.environment import CaseEnvironment, case_environment
 from harness.cases.model import CaseFunction, CaseSpec
+from harness.cases.rig_session import rig_for_case, rig_not_applicable, uses_bench
 from harness.dut.profile_model import ACTIONS, FEATURES, DutProfile
 from harness.ocppj.clock import utc_timestamp
 from harness.outcomes import EnvironmentFailure, ExpectationFailed, NotApplicable
 from harness.report.record import CaseRecord, CheckResult, verdict_from
 from harness.report.run import RunReport
+from harness.rig.model import RigDescription
 from harness.sim.faults import faults_for
 from harness.transport.wirelog import WireLog
 
@@ -31,6 +33,7 @@ class RunSettings:
     strict: bool = False
     faults: tuple[str, ...] = ()
     pki_root: Path = field(default_factory=lambda: Path("reports") / ".pki")
+    rig: RigDescription | None = None  # --ocpp-rig, validated at session start
 
 
 @dataclass
@@ -41,6 +44,7 @@ class _Outcome:
     inconclusive: str | None = None
     not_applicable: str | None = None
     details: list[str] = field(default_factory=list)
+    attachments: list[Path] = field(default_factory=list)
 
 
 def missing_need(profile: DutProfile, needs: tuple[str, ...]) -> str | None:
@@ -112,6 +116,8 @@ async def execute(
         else:
             outcome.not_applicable = missing_need(profile, spec.needs)
             if outcome.not_applicable is None:
+                outcome.not_applicable = rig_not_applicable(function, settings.rig, profile)
+            if outcome.not_applicable is None:
                 await _run_body(spec, function, nodeid, kwargs, settings, profile, wirelog, outcome)
     finally:
         wirelog.close()
@@ -139,6 +145,7 @@ async def execute(
         dut=profile.name if profile else "",
         wire_log=report.relative(report.wire_log_path(spec.id, nodeid)),
         notes=tuple(outcome.notes),
+        attachments=tuple(report.relative(path) for path in outcome.attachments),
     )
     return record, outcome.details
 
@@ -162,9 +169,25 @@ async def _run_body(
                 faults=_faults_for(profile, settings.faults),
                 artifacts=settings.report.case_dir(spec.id, nodeid),
                 pki_root=settings.pki_root,
+                virtual_rig=bool(settings.rig and settings.rig.virtual)
+                and uses_bench(function, profile),
             ) as environment:
                 try:
-                    await function(**_arguments(function, environment, outcome.checks, kwargs))
+                    artifacts = settings.report.case_dir(spec.id, nodeid)
+                    arguments = _arguments(function, environment, outcome.checks, kwargs)
+                    if "artifacts" in inspect.signature(function).parameters:
+                        arguments["artifacts"] = artifacts  # files attached to the case report
+                    async with rig_for_case(
+                        function,
+                        settings.rig,
+                        environment.dut,
+                        environment.sim.ready if environment.sim else None,
+                        wirelog,
+                        artifacts,
+                        arguments,
+                        outcome.attachments,
+                    ):
+                        await function(**arguments)
                 finally:
                     _collect(environment, outcome)
     except ExpectationFailed as failure:

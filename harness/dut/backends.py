@@ -56,6 +56,7 @@ class OcttTriggerBackend:
 
     2.0.1/2.1: `POST {base}/api/octt/{version}/{station}/call/{Action}`;
     1.6: `POST {base}/api/octt/1.6/{station}/{kebab-action}`; the body is the OCPP payload.
+    A lower-case message names a helper (`set-pending-boot`): `.../{station}/{helper}`.
     """
 
     name = "http-octt"
@@ -70,7 +71,9 @@ class OcttTriggerBackend:
         if action != "trigger":
             raise EnvironmentFailure(f"the CSMS trigger API cannot perform {action!r}")
         message = str(params["message"])
-        route = kebab(message) if self.version == "1.6" else f"call/{message}"
+        # A lower-case name is a helper of the API (`set-pending-boot`), not an OCPP action.
+        helper = message[:1].islower()
+        route = kebab(message) if self.version == "1.6" or helper else f"call/{message}"
         url = f"{self.base_url}/api/octt/{self.version}/{self.station_id}/{route}"
         await post_json(url, dict(params.get("payload") or {}), timeout)
 
@@ -154,13 +157,41 @@ class PromptBackend:
             ) from exc
 
 
+class RigActionPerformer(Protocol):
+    """The rig layer's part of the `rig` backend (harness/cases/rig_session.py RigActions)."""
+
+    actions: frozenset[str]
+
+    async def perform(self, action: str, params: Mapping[str, Any]) -> None:
+        """Carry out a physical action with the EV emulator / source."""
+
+
 class RigBackend:
-    """The lab rig's EV emulator; registered here, driven by the rig layer when attached."""
+    """The lab rig: EV emulator and mains for physical actions, `fallback` for the rest.
+
+    Without an attached rig (`--ocpp-rig`) and without a fallback nothing can be done.
+    """
 
     name = "rig"
 
+    def __init__(
+        self, rig: RigActionPerformer | None = None, fallback: ActionBackend | None = None
+    ) -> None:
+        self.rig = rig
+        self.fallback = fallback
+
     async def perform(self, action: str, params: Mapping[str, Any], timeout: float) -> None:
-        """Without a rig description (`--ocpp-rig`) nothing can be done."""
+        """Physical actions through the rig (bounded by `timeout`), others to the fallback."""
+        if self.rig is not None and action in self.rig.actions:
+            try:
+                async with asyncio.timeout(timeout):
+                    await self.rig.perform(action, params)
+            except TimeoutError as exc:
+                raise EnvironmentFailure(f"{action} on the rig took over {timeout:g} s") from exc
+            return
+        if self.fallback is not None:
+            await self.fallback.perform(action, params, timeout)
+            return
         raise EnvironmentFailure(f"{action}: the rig backend needs a rig (--ocpp-rig PATH)")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -20,6 +20,7 @@ from harness.dut.profile_model import (
     ACTIONS,
     CSMS_ONLY_ACTIONS,
     FEATURES,
+    HTTP_DEFAULT,
     PLACEHOLDERS,
     TRIGGER_PLACEHOLDERS,
     Actions,
@@ -28,6 +29,7 @@ from harness.dut.profile_model import (
     DutProfile,
     Evse,
     Features,
+    HttpRequest,
     Role,
     Security,
     SimLaunch,
@@ -36,6 +38,7 @@ from harness.dut.profile_model import (
     render_command,
 )
 from harness.dut.profile_schema import MISSING, Field, FieldError, ProfileError, Shown, read_table
+from harness.ocppj.schemas import is_known_action
 from harness.ocppj.versions import OcppVersion
 
 __all__ = [
@@ -115,6 +118,7 @@ def _build(document: dict[str, Any], source: Path) -> DutProfile:
     version: OcppVersion = dut["ocpp_version"]
     actions = section("actions", spec.ACTIONS_TABLE)
     commands = read_table(actions.pop("commands", {}), spec.COMMANDS, "actions.commands")
+    actions["http"] = MappingProxyType(_read_http(actions.pop("http", {}), version))
     return DutProfile(
         source=source,
         **dut,
@@ -127,6 +131,21 @@ def _build(document: dict[str, Any], source: Path) -> DutProfile:
         actions=Actions(commands=MappingProxyType(commands), **actions),
         sim=SimLaunch(**section("sim", spec.SIM)) if "sim" in top else None,
     )
+
+
+def _read_http(tables: Mapping[str, object], version: OcppVersion) -> dict[str, HttpRequest]:
+    """Read [actions.http.<name>]: `name` is an OCPP action of `version` or 'default'."""
+    requests = {}
+    for name, raw in tables.items():
+        where = f"actions.http.{name}"
+        if name != HTTP_DEFAULT and not is_known_action(version, name):
+            expected = f"'default' or an OCPP {version.value} action name, e.g. 'Reset'"
+            raise FieldError(where, Shown(f"[{where}]"), expected)
+        values = read_table(raw, spec.HTTP_REQUEST, where)
+        if "headers" in values:
+            values["headers"] = MappingProxyType(values["headers"])
+        requests[name] = HttpRequest(**values)
+    return requests
 
 
 def _read_evses(tables: Sequence[object]) -> tuple[Evse, ...]:
@@ -210,6 +229,19 @@ def _backend_configured(p: DutProfile) -> FieldError | None:
     if actions.backend is Backend.SIM and actions.control_url is None and not p.launches_sim:
         expected = "the simulator control URL for backend 'sim' (or [sim] launch = true)"
         return FieldError("actions.control_url", MISSING, expected)
+    if actions.backend in (Backend.HTTP, Backend.HTTP_OCTT) and p.role is not Role.CSMS:
+        expected = "'sim', 'command', 'prompt' or 'rig' (the http backends trigger a CSMS)"
+        return FieldError("actions.backend", actions.backend.value, expected)
+    if actions.backend is Backend.HTTP_OCTT and actions.base_url is None:
+        expected = "the CSMS base URL for backend 'http-octt', e.g. 'http://127.0.0.1:9000'"
+        return FieldError("actions.base_url", MISSING, expected)
+    if actions.backend is Backend.HTTP and not actions.http:
+        expected = "at least one [actions.http.<OCPP action>] or [actions.http.default] request"
+        return FieldError("actions.http", MISSING, expected)
+    uses_base = any("{base_url}" in r.url for r in actions.http.values())
+    if uses_base and actions.base_url is None:
+        expected = "a base URL, since an [actions.http.*] url uses {base_url}"
+        return FieldError("actions.base_url", MISSING, expected)
     if p.role is Role.STATION:
         csms_only = sorted(CSMS_ONLY_ACTIONS & actions.commands.keys())
         if csms_only:
@@ -222,8 +254,10 @@ def _backend_configured(p: DutProfile) -> FieldError | None:
 def _tokens_distinct(p: DutProfile) -> FieldError | None:
     """Each token plays another part; compare case-insensitively (2.x IdToken)."""
     seen: dict[str, str] = {}
-    for part in ("valid", "invalid", "blocked", "expired"):
-        value: str = getattr(p.tokens, part)
+    for part in ("valid", "invalid", "blocked", "expired", "valid2", "master_pass_token"):
+        value: str | None = getattr(p.tokens, part)
+        if value is None:
+            continue
         if value.casefold() in seen:
             expected = f"a token different from tokens.{seen[value.casefold()]}"
             return FieldError(f"tokens.{part}", value, expected + " (each plays another part)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, Final
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 from harness.dut.profile_model import (
     ACTION_NAMES,
     FEATURES,
+    HTTP_PLACEHOLDERS,
     PLACEHOLDERS,
     TRIGGER_PLACEHOLDERS,
     Backend,
@@ -210,6 +212,58 @@ ACTIONS_TABLE: Final = (
     Field("control_url", _url(("http", "https"), "http://127.0.0.1:8900", template=False)),
     Field("commands", table()),
     Field("countdown", number(0, inclusive=False)),
+    Field("base_url", _url(("http", "https"), "http://127.0.0.1:9000", template=False)),
+    Field("http", table("a table of [actions.http.<OCPP action or 'default'>] requests")),
+)
+
+
+def _http_template(kind: str) -> Check:
+    """A request URL or body template using only HTTP_PLACEHOLDERS; a body must be JSON."""
+    names = ", ".join(f"{{{name}}}" for name in HTTP_PLACEHOLDERS)
+    if kind == "url":
+        expected = f"an http(s):// URL or one starting with {{base_url}}, placeholders {names}"
+    else:
+        expected = f"a JSON text with placeholders {names} as values, e.g. '{{payload}}'"
+
+    def convert(value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise Reject()
+        for name in placeholders(value):
+            if name not in HTTP_PLACEHOLDERS:
+                raise Reject(f"{expected}; {{{name}}} is not one")
+        if kind == "url" and not value.startswith(("http://", "https://", "{base_url}")):
+            raise Reject()
+        if kind == "body":
+            sample = value
+            for name in HTTP_PLACEHOLDERS:
+                sample = sample.replace(f"{{{name}}}", '"x"')
+            try:
+                json.loads(sample)
+            except ValueError:
+                raise Reject() from None
+        return value
+
+    return Check(expected, convert)
+
+
+def _headers() -> Check:
+    expected = "a table of header name = string value"
+
+    def convert(value: object) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise Reject()
+        return dict(value)
+
+    return Check(expected, convert)
+
+
+HTTP_REQUEST: Final = (
+    Field("url", _http_template("url"), required=True),
+    Field("method", one_of(["POST", "PUT", "PATCH", "GET", "DELETE"])),
+    Field("body", _http_template("body")),
+    Field("headers", _headers()),
 )
 COMMANDS: Final = tuple(Field(name, _command(name)) for name in ACTION_NAMES)
 SIM: Final = (
@@ -239,4 +293,6 @@ def token_fields(version: OcppVersion) -> tuple[Field, ...]:
         Field("token_type", one_of(TOKEN_TYPES[version])),
         Field("group", _optional_token(TOKEN_MAX[version])),
         Field("master_pass", _optional_token(TOKEN_MAX[version])),
+        Field("valid2", _optional_token(TOKEN_MAX[version])),
+        Field("master_pass_token", _optional_token(TOKEN_MAX[version])),
     )

@@ -29,6 +29,8 @@ class Backend(enum.StrEnum):
     COMMAND = "command"  # shell commands from [actions.commands]
     PROMPT = "prompt"  # ask the operator, with a countdown
     RIG = "rig"  # lab rig (EV emulator, switched mains, network switch)
+    HTTP_OCTT = "http-octt"  # CSMS trigger API: POST {base_url}/api/octt/{version}/{station}/...
+    HTTP = "http"  # CSMS REST API: URL, method and body templates per action, [actions.http]
 
 
 #: PICS features a profile may declare, with what `false` means (used for N/A reasons).
@@ -162,6 +164,10 @@ class Tokens:
     token_type: str = "ISO14443"
     group: str | None = None
     master_pass: str | None = None
+    #: A second valid token with the same group id token as `valid` (2.0.1 C09, TC_C_39_CSMS).
+    valid2: str | None = None
+    #: A token whose group id token is the master pass group `master_pass` (2.0.1 C16).
+    master_pass_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +215,26 @@ class Timeouts:
     meter_interval: float = 60.0
 
 
+#: Placeholders of an [actions.http.*] request template (role csms, trigger only).
+HTTP_PLACEHOLDERS: Final[tuple[str, ...]] = ("base_url", "station_id", "message", "payload")
+#: The [actions.http.*] entry used for a message without an entry of its own.
+HTTP_DEFAULT: Final = "default"
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """One templated HTTP request that makes a CSMS send an OCPP message (backend http).
+
+    In `url` the placeholders are filled URL-encoded; in `body` JSON-encoded (so
+    `{payload}` is the OCPP request object and `{station_id}` a JSON string).
+    """
+
+    url: str
+    method: str = "POST"
+    body: str | None = "{payload}"
+    headers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
+
+
 @dataclass(frozen=True)
 class Actions:
     """The action backend and its settings."""
@@ -217,6 +243,10 @@ class Actions:
     control_url: str | None = None
     commands: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)
     countdown: float = 60.0
+    base_url: str | None = None
+    http: Mapping[str, HttpRequest] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False
+    )
 
     def command_for(self, action: str) -> str | None:
         """Return the command template for `action`, or None when none is configured."""

@@ -22,12 +22,16 @@ class PendingCall:
 
 @dataclass(frozen=True, slots=True)
 class CallReceived:
-    """The peer sent a CALL. `error_code` is set when it must be answered with a CALLERROR."""
+    """The peer sent a CALL. `error_code` is set when it must be answered with a CALLERROR.
+
+    `reason` says why when the CALL breaks a framework rule rather than its schema.
+    """
 
     call: Call
     at: float
     violations: tuple[SchemaViolation, ...] = ()
     error_code: str | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness.ocppj import errorcodes
@@ -84,6 +84,8 @@ class Session:
     _pending_in: dict[str, _IncomingCall] = field(default_factory=dict)
     _finished_out: OrderedDict[str, PendingCall] = field(default_factory=OrderedDict)
     _seen_in_ids: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    #: Ids of our pending CALLs that were sent raw (negative tests); see `send_raw`.
+    _raw_out: set[str] = field(default_factory=set)
 
     # ----------------------------------------------------------------- sending
     @property
@@ -123,18 +125,33 @@ class Session:
         return serialize(Call(message_id, action, payload)), pending
 
     def send_raw(
-        self, text: str, now: float, *, timeout: float | None = None
+        self,
+        text: str,
+        now: float,
+        *,
+        timeout: float | None = None,
+        expect_answer: bool = False,
     ) -> PendingCall | None:
         """Record raw text sent on purpose (negative tests); no rule is enforced.
 
-        If the text parses as a CALL, it is tracked so its answer is correlated.
+        If the text parses as a CALL, it is tracked so its answer is correlated. With
+        `expect_answer`, text that is no CALL is tracked too, under its readable MessageId or
+        "-1" (2.0.1 Part 4 §4.2.3: the CALLERROR to a message whose id cannot be read), with
+        action "". An answer with id "-1" is matched to the oldest raw CALL still pending.
         """
         frame = parse_frame(text, self.version)
         if isinstance(frame, Call):
+            self._raw_out.add(frame.message_id)
             return self._track(frame.message_id, frame.action, frame.payload, now, timeout)
         if isinstance(frame, CallResult | CallError):
             self._pending_in.pop(frame.message_id, None)
-        return None
+            return None
+        if not expect_answer:
+            return None
+        reply_id = frame.message_id if isinstance(frame, FrameProblem | Send) else None
+        reply_id = reply_id or "-1"
+        self._raw_out.add(reply_id)
+        return self._track(reply_id, "", {}, now, timeout)
 
     def _track(
         self,
@@ -200,7 +217,8 @@ class Session:
         frame = parse_frame(text, self.version)
         if isinstance(frame, FrameProblem):
             return [self._rejected(text, frame, now)]
-        if len(frame.message_id) > MAX_MESSAGE_ID_LENGTH:
+        too_long = len(frame.message_id) > MAX_MESSAGE_ID_LENGTH
+        if too_long and not self._answers_raw(frame):
             self.deviate(
                 Level.MUST,
                 _ref(self.version, "4.1.4"),
@@ -210,7 +228,14 @@ class Session:
                 text,
             )
         if isinstance(frame, Call):
-            return [self._on_call(frame, now, text)]
+            received = self._on_call(frame, now, text)
+            if too_long:  # 1.6 §4.2.3 / 2.0.1 Part 4 §4.2.3: "unique identifier too long"
+                received = replace(
+                    received,
+                    error_code=errorcodes.code_for(self.version, "framing"),
+                    reason=f"MessageId longer than {MAX_MESSAGE_ID_LENGTH} characters",
+                )
+            return [received]
         if isinstance(frame, Send):
             return [
                 SendReceived(
@@ -292,7 +317,9 @@ class Session:
         return violations
 
     def _on_answer(self, frame: CallResult | CallError, now: float, text: str) -> list[Event]:
-        pending = self._pending_out.pop(frame.message_id, None)
+        pending = self._pending_out.pop(self._answered_id(frame.message_id), None)
+        if pending is not None:
+            self._raw_out.discard(pending.message_id)
         if pending is None:
             late = self._finished_out.get(frame.message_id)
             if late is not None:
@@ -324,7 +351,11 @@ class Session:
                     text,
                 )
             return [ErrorReceived(pending, frame, now)]
-        violations = validate(self.version, pending.action, PayloadKind.RESPONSE, frame.payload)
+        violations = (
+            validate(self.version, pending.action, PayloadKind.RESPONSE, frame.payload)
+            if is_known_action(self.version, pending.action)
+            else ()  # a raw CALL of an unknown action, or raw text: no response schema
+        )
         if violations:
             self.deviate(
                 Level.MUST,
@@ -334,6 +365,20 @@ class Session:
                 text,
             )
         return [ResultReceived(pending, frame, now, violations)]
+
+    def _answers_raw(self, frame: object) -> bool:
+        """True for an answer to one of our raw CALLs (its id echoes what we sent)."""
+        return (
+            isinstance(frame, CallResult | CallError)
+            and frame.message_id in self._raw_out
+            and frame.message_id in self._pending_out
+        )
+
+    def _answered_id(self, message_id: str) -> str:
+        """The pending id an answer refers to: "-1" stands for the oldest raw CALL pending."""
+        if message_id != "-1" or message_id in self._pending_out:
+            return message_id
+        return next((i for i in self._pending_out if i in self._raw_out), message_id)
 
     # ------------------------------------------------------------------ timing
     def next_deadline(self) -> float | None:
@@ -345,12 +390,14 @@ class Session:
         expired = [p for p in self._pending_out.values() if p.deadline <= now]
         for pending in expired:
             del self._pending_out[pending.message_id]
+            self._raw_out.discard(pending.message_id)
             self._remember(self._finished_out, pending.message_id, pending)
         return [CallTimedOut(p, now) for p in expired]
 
     def abandon(self, message_id: str, now: float) -> CallTimedOut:
         """Give up waiting for our CALL `message_id` (its deadline passed or the link is gone)."""
         pending = self._pending_out.pop(message_id, None)
+        self._raw_out.discard(message_id)
         if pending is None:
             pending = self._finished_out.get(message_id) or PendingCall(
                 message_id, "?", {}, now, now
@@ -363,6 +410,7 @@ class Session:
         expired = list(self._pending_out.values())
         self._pending_out.clear()
         self._pending_in.clear()
+        self._raw_out.clear()
         return [CallTimedOut(p, now) for p in expired]
 
     # ----------------------------------------------------------------- helpers

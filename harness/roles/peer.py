@@ -132,7 +132,11 @@ class Peer:
         if connection is None:
             return
         if event.error_code is not None:
-            detail = "; ".join(map(str, event.violations)) or f"unknown action {call.action}"
+            detail = (
+                event.reason
+                or "; ".join(map(str, event.violations))
+                or f"unknown action {call.action}"
+            )
             await connection.reply_error(call.message_id, event.error_code, detail)
             return
         responder = self._responder_for(message)
@@ -321,13 +325,22 @@ class Peer:
         return self._outcome(request, answer, timeout, allow_no_answer)
 
     async def send_raw(
-        self, text: str, *, within: float | None = None, allow_no_answer: bool = True
+        self,
+        text: str,
+        *,
+        within: float | None = None,
+        allow_no_answer: bool = True,
+        expect_answer: bool = False,
     ) -> CallOutcome | None:
-        """Send text as-is (negative tests); if it is a CALL, return its answer."""
+        """Send text as-is (negative tests); if it is a CALL, return its answer.
+
+        `expect_answer` also waits for the CALLERROR owed to text that is no CALL (its
+        readable MessageId or "-1"); the outcome's request then has action "".
+        """
         connection = await self._require_connection("raw frame")
         timeout = self.call_timeout if within is None else within
         self.wirelog.record("action", "raw send (not validated)")
-        answer = await connection.call_raw(text, timeout)
+        answer = await connection.call_raw(text, timeout, expect_answer=expect_answer)
         if answer is None:
             return None
         request = Message(
@@ -379,6 +392,15 @@ class Peer:
     def sent(self, action: str | None = None, where: Where = None) -> list[Message]:
         """Every CALL the harness sent, in order."""
         return [m for m in self.exchange.select("out", action) if satisfies(m.payload, where)]
+
+    def consume_all(self, since: float = 0.0) -> int:
+        """Mark every message that arrived at or after `since` as expected (a fuzz run judges
+        them by invariants instead of by `expect`); return how many there were."""
+        taken = [m for m in self._backlog if m.at >= since]
+        for message in taken:
+            message.consumed = True
+            self._backlog.remove(message)
+        return len(taken)
 
     def unconsumed(self) -> list[Message]:
         """DUT messages no `expect` took; reported at teardown."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +18,7 @@ from harness.transport.client import (
     station_url,
 )
 from harness.transport.connection import OcppConnection
+from harness.transport.pki import TestPki
 from harness.transport.wirelog import WireLog
 
 #: Identity the emulated station reports in BootNotification.
@@ -53,6 +55,8 @@ class StationEmulator(Peer):
         self.open_timeout = open_timeout
         self.reconnect_delay = reconnect_delay
         self.security = security or ClientSecurity()
+        #: The test PKI of security profiles 2-3 (certificates, keys), set by the environment.
+        self.pki: TestPki | None = None
         self._closed_at: float | None = None
 
     @property
@@ -67,14 +71,17 @@ class StationEmulator(Peer):
         password: str | None = None,
         username: str | None = None,
         url: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         """Open the websocket (spaced from the last close by the reconnect delay).
 
-        `password`/`username`/`subprotocols`/`url` override the profile for negative tests.
-        Raises ConnectFailed when the CSMS refuses.
+        `password`/`username`/`subprotocols`/`url`/`ssl_context` override the profile (negative
+        tests, renewed certificates). Raises ConnectFailed when the CSMS refuses.
         """
         await self._respect_reconnect_delay()
         security = self.security
+        if ssl_context is not None:
+            security = replace(security, ssl_context=ssl_context)
         if password is not None or username is not None:
             security = replace(
                 security,

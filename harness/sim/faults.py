@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from harness.fuzz.negative_actions import case_ids as negative_case_ids
 from harness.sim.fault import Fault, merged
 from harness.sim.faults_csms_v16_advanced import CSMS_V16_ADVANCED_FAULTS
 from harness.sim.faults_csms_v16_core import CSMS_V16_CORE_FAULTS
@@ -30,7 +31,7 @@ _BASE_CSMS_FAULTS: dict[str, Fault] = {
     ),
     "auth-invalid-for-valid": Fault(
         "answers a valid (Accepted) id token with status Invalid (C01 / 1.6 §4.1)",
-        ("TC_003_CSMS", "TC_E_03_CSMS"),
+        ("TC_003_CSMS", "TC_E_03_CSMS", "TC_C_08_CSMS"),
     ),
     "transaction-id-zero": Fault(
         "1.6: StartTransaction.conf transactionId 0 for every transaction; 2.0.1: no "
@@ -51,10 +52,12 @@ _BASE_CSMS_FAULTS: dict[str, Fault] = {
     ),
     "garbage": Fault("answers every CALL after the boot with a non-JSON text frame (OCPP-J §4)"),
     "callresult-for-malformed": Fault(
-        "answers a malformed CALL with CALLRESULT {} instead of a CALLERROR (OCPP-J §4.2.3)"
+        "answers a malformed CALL with CALLRESULT {} instead of a CALLERROR (OCPP-J §4.2.3)",
+        negative_case_ids("csms"),
     ),
     "wrong-error-code": Fault(
-        "answers malformed CALLs with GenericError instead of the suggested code"
+        "answers malformed CALLs with GenericError instead of the suggested code",
+        ("NEG_16_CSMS_framing", "NEG_201_CSMS_framing"),
     ),
 }
 
@@ -147,7 +150,8 @@ _BASE_STATION_FAULTS: dict[str, Fault] = {
         "StatusNotification CALL (OCPP-J §4)"
     ),
     "callresult-for-malformed": Fault(
-        "answers a malformed CALL with CALLRESULT {} instead of a CALLERROR (OCPP-J §4.2.3)"
+        "answers a malformed CALL with CALLRESULT {} instead of a CALLERROR (OCPP-J §4.2.3)",
+        negative_case_ids("station"),
     ),
     # 1.6 Core non-happy flows (catalog sections 10-17, 24)
     "accept-invalid-id": Fault(
@@ -420,6 +424,11 @@ _BASE_STATION_FAULTS: dict[str, Fault] = {
     "security-profile-upgrade-ignored": Fault(
         "1.6: accepts SecurityProfile 3 but reconnects with the old profile (A05.FR.07)",
         ("TC_083_CS",),
+    ),
+    "seqno-skip-after-reconnect": Fault(
+        "2.0.1: after a reconnect, the next TransactionEvent of a running transaction skips "
+        "one seqNo (Part 6 general tool rules: seqNo numbered without gaps)",
+        ("FUZZ_201_CS_stateful",),
     ),
     # 1.6 Firmware Management (§4.4, §4.5, §5.9, §5.19): v16_firmware.
     "firmware-skips-installing": Fault(

@@ -4,5 +4,21 @@ from __future__ import annotations
 
 from harness.sim.fault import Fault
 
-CSMS_NEGATIVE_FAULTS: dict[str, Fault] = {}
-STATION_NEGATIVE_FAULTS: dict[str, Fault] = {}
+CSMS_NEGATIVE_FAULTS: dict[str, Fault] = {
+    "drop-on-bad-frame": Fault(
+        "closes the websocket (1002) when a frame cannot be parsed, instead of answering it "
+        "with a CALLERROR (OCPP-J 1.6 §4.2.3, 2.0.1 Part 4 §4.2.3)",
+        ("NEG_16_CSMS_framing", "NEG_201_CSMS_framing"),
+    ),
+}
+STATION_NEGATIVE_FAULTS: dict[str, Fault] = {
+    "drop-on-bad-frame": Fault(
+        "closes the websocket (1002) when a frame cannot be parsed, instead of answering it "
+        "with a CALLERROR (OCPP-J 1.6 §4.2.3, 2.0.1 Part 4 §4.2.3)",
+        ("NEG_16_CS_framing", "NEG_201_CS_framing"),
+    ),
+    "wrong-error-code": Fault(
+        "answers malformed CALLs with GenericError instead of the suggested code",
+        ("NEG_16_CS_framing", "NEG_201_CS_framing"),
+    ),
+}

@@ -119,9 +119,16 @@ class OcppConnection:
         text, pending = self.session.send_call(action, payload, self.wirelog.now(), timeout=timeout)
         return await self._await_answer(text, pending.message_id, pending.deadline)
 
-    async def call_raw(self, text: str, timeout: float) -> CallAnswer | None:
-        """Send raw text; if it is a CALL, wait for its answer like `call`."""
-        pending = self.session.send_raw(text, self.wirelog.now(), timeout=timeout)
+    async def call_raw(
+        self, text: str, timeout: float, *, expect_answer: bool = False
+    ) -> CallAnswer | None:
+        """Send raw text; if it is a CALL (or `expect_answer`), wait for its answer like `call`.
+
+        `expect_answer` waits for a CALLERROR to text that is no CALL (Session.send_raw).
+        """
+        pending = self.session.send_raw(
+            text, self.wirelog.now(), timeout=timeout, expect_answer=expect_answer
+        )
         if pending is None:
             await self.send_text(text)
             return None

@@ -255,7 +255,7 @@ def test_defaults_applied(tmp_path: Path) -> None:
 def test_feature_defaults_and_reasons(tmp_path: Path) -> None:
     defaults = Features()
     absent = [name for name in FEATURES if not defaults.has(name)]
-    assert absent == ["fixed_cable", "power_backup", "iso15118"]
+    assert absent == ["fixed_cable", "power_backup", "rejects_reservations", "iso15118"]
     profile = load_profile(write(tmp_path, doc(features={"reservation": False})))
     assert not profile.features.has("reservation")
     reason = profile.features.absent_reason("reservation")
@@ -395,8 +395,8 @@ CASES: list[tuple[str, dict[str, Any], str, object, str]] = [
     ("ws with tls", {"dut": {"role": "csms"}, "connection": {"url": "ws://h/{station_id}"},
                      "security": {"profile": 2, "password": PW16}},
      "connection.url", "ws://h/{station_id}", "a wss:// URL for security profile 2"),
-    ("unknown backend", {"actions": {"backend": "http"}}, "actions.backend", "http",
-     "one of 'sim', 'command', 'prompt', 'rig'"),
+    ("unknown backend", {"actions": {"backend": "rest"}}, "actions.backend", "rest",
+     "one of 'sim', 'command', 'prompt', 'rig', 'http-octt', 'http'"),
     ("command without commands", {"actions": {"backend": "command"}}, "actions.commands",
      MISSING, "a table [actions.commands] with commands among: plug_in, unplug,"),
     ("sim without url", {"actions": {"backend": "sim"}}, "actions.control_url", MISSING,

@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from harness.ocppj.versions import OcppVersion
-from harness.sim.csms import commands, handlers_v16, handlers_v201
+from harness.sim.csms import commands, handlers_v16, handlers_v201, v201_outgoing
 from harness.sim.csms.commands import CommandError
 from harness.sim.csms.context import CsmsContext
 
@@ -124,13 +124,20 @@ async def create_token(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def _send(ctx: CsmsContext, station_id: str, action: str, payload: Payload) -> Payload:
+    """Send a command; a 2.0.1 CSMS shapes it first (requestIds, ItemsPerMessage, B06/B07)."""
+    if ctx.version is OcppVersion.V201:
+        return await v201_outgoing.send(ctx, station_id, action, payload)
+    return await commands.send(ctx, station_id, action, payload)
+
+
 async def call_action(request: web.Request) -> web.Response:
     """Send any CSMS-initiated action named in OCPP spelling."""
     ctx = _context(request)
     action = commands.resolve_action(ctx.version, request.match_info["ocpp_action"])
     body = await _body(request)
     station_id = request.match_info["station_id"]
-    return web.json_response(await commands.send(ctx, station_id, action, body))
+    return web.json_response(await _send(ctx, station_id, action, body))
 
 
 async def named_action(request: web.Request) -> web.Response:
@@ -146,6 +153,6 @@ async def named_action(request: web.Request) -> web.Response:
         if not isinstance(password, str) or not password:
             raise CommandError(400, 'body must be {"password": str}')
         action, payload = commands.password_change(ctx.version, password)
-        return web.json_response(await commands.send(ctx, station_id, action, payload))
+        return web.json_response(await _send(ctx, station_id, action, payload))
     action = commands.resolve_action(ctx.version, name)
-    return web.json_response(await commands.send(ctx, station_id, action, body))
+    return web.json_response(await _send(ctx, station_id, action, body))

@@ -14,7 +14,13 @@ from harness.ocppj.events import CallTimedOut, ErrorReceived
 from harness.ocppj.schemas import actions
 from harness.ocppj.session import OutgoingViolation
 from harness.ocppj.versions import OcppVersion
-from harness.sim.csms import handlers_v16, handlers_v201
+from harness.sim.csms import (
+    handlers_v16,
+    handlers_v201,
+    v16_core_commands,
+    v16_outgoing,
+    v201_remote_control,
+)
 from harness.sim.csms.config import BOOT_STATUSES
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.link import handlers_for
@@ -148,6 +154,13 @@ async def send(ctx: CsmsContext, station_id: str, action: str, payload: Payload)
     if link is None:
         raise CommandError(404, f"station {station_id!r} is not connected")
     _before(ctx, link.record, action, payload)
+    payload = v201_remote_control.prepare(ctx, link.record, action, payload)
+    payload = v16_outgoing.prepare(ctx, action, payload)
+    if ctx.version is OcppVersion.V16:
+        prepared = await v16_core_commands.prepare(ctx, link, action, payload)
+        if prepared is None:  # fault core16-clear-cache-not-sent: reported sent, never sent
+            return _body({"status": "Accepted"}, None, None)
+        payload = prepared
     timeout = ctx.config.call_timeout
     try:
         answer = await link.call(action, payload, timeout)
@@ -165,7 +178,11 @@ async def send(ctx: CsmsContext, station_id: str, action: str, payload: Payload)
         return _body(None, answer.error.code, answer.error.description)
     result = answer.result.payload
     _after(ctx, link.record, action, payload, result)
+    await v16_outgoing.settle(ctx, link, action, payload, result)
+    await v201_remote_control.settle(ctx, link, action, payload, result)
     body = _body(result, None, None)
+    if ctx.version is OcppVersion.V16:
+        body.update(await v16_core_commands.settle(ctx, link, action, payload, result))
     if answer.violations:
         body["violations"] = [str(v) for v in answer.violations]
     return body

@@ -43,6 +43,13 @@ class CsmsConfig:
     server_cert: Path | None = None
     server_key: Path | None = None
     ca_cert: Path | None = None
+    #: Key of `ca_cert`: with it the CSMS signs station CSRs (2.0.1 A02/A03 SignCertificate).
+    ca_key: Path | None = None
+    #: V2G root (or sub-CA) certificate and key that sign 15118 certificates (A02, TC_A_12/13).
+    v2g_ca_cert: Path | None = None
+    v2g_ca_key: Path | None = None
+    #: Id token -> group id token (2.0.1 C09 groupIdToken, C16 master pass group).
+    token_groups: dict[str, str] = field(default_factory=dict)
     faults: frozenset[str] = frozenset()
     call_timeout: float = 10.0
     wire_log: Path | None = None

@@ -58,9 +58,13 @@ class CsmsContext:
             retry_interval=config.retry_interval,
         )
         self.tokens = TokenTable(
-            config.tokens, invalid_for_valid=self.fault("auth-invalid-for-valid")
+            config.tokens,
+            invalid_for_valid=self.fault("auth-invalid-for-valid"),
+            groups=config.token_groups,
         )
         self.links: dict[str, StationLink] = {}
+        #: Base websocket URL (no station id) per security profile served, set by the server.
+        self.endpoints: dict[int, str] = {}
 
     def fault(self, name: str) -> bool:
         """True when the fault switch `name` is on (see harness/sim/faults.py)."""

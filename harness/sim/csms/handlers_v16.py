@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import Final
 
 from harness.ocppj.clock import utc_timestamp
+from harness.sim.csms import (
+    v16_auth,
+    v16_core_answers,
+    v16_firmware,
+    v16_reservation,
+    v16_security,
+    v16_trigger,
+)
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.handlers_common import (
     Handler,
     Payload,
     boot_notification,
-    constant,
-    data_transfer,
     energy_reading,
     heartbeat,
 )
@@ -19,12 +25,17 @@ from harness.sim.csms.state import StationRecord
 
 
 def _id_tag_info(ctx: CsmsContext, id_tag: object) -> Payload:
-    return {"idTagInfo": {"status": ctx.tokens.status(id_tag if isinstance(id_tag, str) else None)}}
+    tag = id_tag if isinstance(id_tag, str) else None
+    # §3.10: the parentIdTag groups idTags (group reservations, §5.13).
+    info = {"status": ctx.tokens.status(tag), **v16_reservation.parent_info(ctx, tag)}
+    return {"idTagInfo": info}
 
 
-def authorize(ctx: CsmsContext, _record: StationRecord, payload: Payload) -> Payload:
+def authorize(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
     """Answer Authorize.req with the token table's status; unknown tags are Invalid (§4.1)."""
-    return _id_tag_info(ctx, payload.get("idTag"))
+    answer = _id_tag_info(ctx, payload.get("idTag"))
+    answer["idTagInfo"]["status"] = v16_auth.authorize_status(ctx, record, payload.get("idTag"))
+    return answer
 
 
 def start_transaction(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
@@ -43,7 +54,9 @@ def start_transaction(ctx: CsmsContext, record: StationRecord, payload: Payload)
     transaction.meter_start = float(payload.get("meterStart", 0))
     transaction.meter_last = transaction.meter_start
     transaction.events = 1
-    return {"transactionId": transaction_id, **_id_tag_info(ctx, id_tag)}
+    answer = {"transactionId": transaction_id, **_id_tag_info(ctx, id_tag)}
+    answer["idTagInfo"]["status"] = v16_auth.start_status(ctx, record, id_tag)  # §4.8 verify
+    return v16_reservation.review_start(ctx, payload, answer)  # §4.8 reservationId
 
 
 def stop_transaction(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
@@ -52,6 +65,7 @@ def stop_transaction(ctx: CsmsContext, record: StationRecord, payload: Payload) 
     A transactionId the CSMS does not know is still acknowledged: the station must be able to
     get rid of it (§4.10: the Central System SHALL respond).
     """
+    v16_core_answers.check_stop(ctx, payload)  # fault switch only
     transaction = record.transaction(str(payload.get("transactionId")))
     if transaction is None:
         transaction = record.open_transaction(
@@ -67,8 +81,9 @@ def stop_transaction(ctx: CsmsContext, record: StationRecord, payload: Payload) 
     return _id_tag_info(ctx, payload.get("idTag"))
 
 
-def meter_values(_ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
+def meter_values(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
     """Acknowledge MeterValues.req and keep the energy register of its transaction (§4.7)."""
+    v16_trigger.check_meter_values(ctx, payload)  # fault switch only
     if "transactionId" in payload:
         transaction = record.transaction(str(payload["transactionId"]))
         reading = energy_reading(payload.get("meterValue"))
@@ -79,8 +94,9 @@ def meter_values(_ctx: CsmsContext, record: StationRecord, payload: Payload) -> 
     return {}
 
 
-def status_notification(_ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
+def status_notification(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
     """Acknowledge StatusNotification.req and keep the connector's status (§4.9)."""
+    v16_core_answers.check_status(ctx, payload)  # fault switch only
     record.connectors[str(payload.get("connectorId"))] = str(payload.get("status"))
     return {}
 
@@ -93,15 +109,15 @@ HANDLERS: Final[dict[str, Handler]] = {
     "StopTransaction": stop_transaction,
     "MeterValues": meter_values,
     "StatusNotification": status_notification,
-    "DataTransfer": data_transfer,
-    "DiagnosticsStatusNotification": constant({}),
-    "FirmwareStatusNotification": constant({}),
+    "DataTransfer": v16_core_answers.data_transfer_v16,
+    "DiagnosticsStatusNotification": v16_firmware.diagnostics_status,
+    "FirmwareStatusNotification": v16_firmware.firmware_status,
     # 1.6 security whitepaper ed. 3 messages
-    "SecurityEventNotification": constant({}),
-    "LogStatusNotification": constant({}),
-    "SignedFirmwareStatusNotification": constant({}),
-    # No CA to sign a CSR with: refuse rather than accept and never send CertificateSigned.
-    "SignCertificate": constant({"status": "Rejected"}),
+    "SecurityEventNotification": v16_security.notification,
+    "LogStatusNotification": v16_security.notification,
+    "SignedFirmwareStatusNotification": v16_security.notification,
+    # Accepted only with a CA to sign the CSR; CertificateSigned follows (followups.py).
+    "SignCertificate": v16_security.sign_certificate,
 }
 
 #: Authorization statuses a 1.6 token may have (§7.2).

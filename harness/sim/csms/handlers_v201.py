@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Final
 
+from harness.sim.csms import v201_authorization, v201_certificates, v201_provisioning
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.handlers_common import (
     Handler,
     Payload,
-    boot_notification,
     constant,
     data_transfer,
     energy_reading,
     heartbeat,
 )
 from harness.sim.csms.state import StationRecord, Transaction
+from harness.sim.csms.v201_guards import guard_all
 
 
 def _token_status(ctx: CsmsContext, id_token: Payload) -> str:
@@ -29,7 +30,7 @@ def authorize(ctx: CsmsContext, _record: StationRecord, payload: Payload) -> Pay
 
     C01.FR.07; TC_C_02_CSMS (Invalid or Unknown), TC_C_06/07_CSMS (Blocked, Expired).
     """
-    return {"idTokenInfo": {"status": _token_status(ctx, payload["idToken"])}}
+    return {"idTokenInfo": v201_authorization.id_token_info(ctx, payload["idToken"])}
 
 
 def transaction_event(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
@@ -43,6 +44,9 @@ def transaction_event(ctx: CsmsContext, record: StationRecord, payload: Payload)
     event_type = payload["eventType"]
     transaction = _transaction_for(record, payload)
     transaction.events += 1
+    evse = payload.get("evse")
+    if transaction.connector is None and isinstance(evse, dict):
+        transaction.connector = evse.get("id")  # EVSE named after the start (E03, F02)
     transaction.seq_nos.append(int(payload["seqNo"]))
     reading = energy_reading(payload.get("meterValue"))
     if reading is not None:
@@ -60,7 +64,7 @@ def transaction_event(ctx: CsmsContext, record: StationRecord, payload: Payload)
         transaction.id_token = id_token.get("idToken")
     if event_type == "Started" and ctx.fault("transaction-id-zero"):
         return {}
-    return {"idTokenInfo": {"status": _token_status(ctx, id_token)}}
+    return {"idTokenInfo": v201_authorization.id_token_info(ctx, id_token)}
 
 
 def _transaction_for(record: StationRecord, payload: Payload) -> Transaction:
@@ -104,20 +108,24 @@ _ACKNOWLEDGED: Final = (
 )
 
 HANDLERS: Final[dict[str, Handler]] = {
-    "BootNotification": boot_notification,
+    "BootNotification": v201_provisioning.boot_notification,
     "Heartbeat": heartbeat,
     "Authorize": authorize,
     "TransactionEvent": transaction_event,
     "StatusNotification": status_notification,
     "DataTransfer": data_transfer,
     **{action: constant({}) for action in _ACKNOWLEDGED},
+    "NotifyReport": v201_provisioning.notify_report,
     "NotifyEVChargingNeeds": constant({"status": "Accepted"}),
     "NotifyEVChargingSchedule": constant({"status": "Accepted"}),
-    # No CA or contract certificate service: refuse instead of promising what cannot come.
-    "SignCertificate": constant({"status": "Rejected"}),
+    # Signed by the configured CSMS / V2G root, else Rejected (A02, TC_A_11..14_CSMS).
+    "SignCertificate": v201_certificates.sign_certificate,
+    # No contract certificate service: refuse instead of promising what cannot come.
     "Get15118EVCertificate": constant({"status": "Failed", "exiResponse": ""}),
     "GetCertificateStatus": constant({"status": "Failed"}),
 }
+# Fault switches of blocks E, F, G, J and P screen requests and adjust answers (v201_guards).
+HANDLERS.update(guard_all(HANDLERS))
 
 #: Authorization statuses a 2.0.1 token may have (AuthorizationStatusEnumType).
 TOKEN_STATUSES: Final = frozenset(

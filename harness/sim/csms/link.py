@@ -17,6 +17,7 @@ from harness.ocppj.frames import CallResult, serialize
 from harness.ocppj.session import OutgoingViolation, Session
 from harness.ocppj.versions import OcppVersion
 from harness.sim.csms import handlers_v16, handlers_v201
+from harness.sim.csms.callerror import CallErrorReply
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.handlers_common import Handler
 from harness.sim.csms.state import StationRecord
@@ -50,6 +51,7 @@ class StationLink:
         self._handlers = handlers_for(ctx.version)
         self._boots_here = 0
         self._call_lock = asyncio.Lock()
+        self._followups: set[asyncio.Task[None]] = set()
 
     @property
     def closed(self) -> bool:
@@ -82,13 +84,22 @@ class StationLink:
             return
         if isinstance(event, CallReceived):
             await self._on_call(event)
+        elif isinstance(event, FrameRejected) and self.ctx.fault("drop-on-bad-frame"):
+            self.ctx.wirelog.record(
+                "action", "fault drop-on-bad-frame: closing", connection=self.connection.label
+            )
+            await self._bounded(self.websocket.close(1002, "fault drop-on-bad-frame"))
         elif isinstance(event, FrameRejected) and event.reply_id and event.error_code:
             await self._answer_malformed(event.reply_id, event.error_code, event.problem.reason)
 
     async def _on_call(self, event: CallReceived) -> None:
         call = event.call
         if event.error_code is not None:
-            detail = "; ".join(map(str, event.violations)) or f"unknown action {call.action}"
+            detail = (
+                event.reason
+                or "; ".join(map(str, event.violations))
+                or f"unknown action {call.action}"
+            )
             await self._answer_malformed(call.message_id, event.error_code, detail)
             return
         if not self._permitted(call.action):
@@ -104,6 +115,11 @@ class StationLink:
         booted = self.record.boots > 0
         try:
             answer = handler(self.ctx, self.record, call.payload)
+        except CallErrorReply as refusal:  # a handler's chosen CALLERROR (fault switches)
+            await self._bounded(
+                self.connection.reply_error(call.message_id, refusal.code, refusal.description)
+            )
+            return
         except Exception as exc:  # a CSMS bug must not stop the reader of this connection
             self.ctx.wirelog.record("note", f"{call.action} handler failed: {exc!r}")
             await self._bounded(
@@ -111,6 +127,7 @@ class StationLink:
             )
             return
         await self._answer(call.message_id, answer, booted=booted)
+        self._follow_up(call.action, call.payload, answer)
         if call.action == "BootNotification":
             await self._after_boot()
 
@@ -123,7 +140,20 @@ class StationLink:
         status = self.record.boot_status
         if status in (None, "Accepted") or action == "BootNotification":
             return True
+        if self.ctx.version is OcppVersion.V201 and self.ctx.fault("b201-no-security-error"):
+            return True
         return action in self.record.permitted
+
+    def _follow_up(self, action: str, request: dict[str, Any], answer: dict[str, Any]) -> None:
+        """Start what the CSMS sends on its own after this answer (e.g. CertificateSigned)."""
+        from harness.sim.csms import followups  # here: followups -> commands -> link cycle
+
+        coroutine = followups.after_answer(self.ctx, self.record, action, request, answer)
+        if coroutine is None:
+            return
+        task = asyncio.create_task(coroutine)
+        self._followups.add(task)
+        task.add_done_callback(self._followups.discard)
 
     async def _answer(self, message_id: str, payload: dict[str, Any], *, booted: bool) -> None:
         """Send the CALLRESULT; the `garbage` fault sends non-JSON text once the station booted."""

@@ -67,6 +67,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--server-cert", type=Path)
     p.add_argument("--server-key", type=Path)
     p.add_argument("--ca-cert", type=Path, help="CA of station certificates (profile 3)")
+    p.add_argument("--ca-key", type=Path, help="key of --ca-cert: sign station CSRs (2.0.1 A02)")
+    p.add_argument("--v2g-ca-cert", type=Path, help="V2G root signing 15118 certificates")
+    p.add_argument("--v2g-ca-key", type=Path, help="key of --v2g-ca-cert")
+    p.add_argument(
+        "--token-group",
+        action="append",
+        type=_token,
+        default=[],
+        metavar="ID=GROUP",
+        help="group id token of an id token (repeat; 2.0.1 C09, C16 master pass)",
+    )
     p.add_argument("--fault", action="append", default=[], choices=sorted(faults_for("csms")))
     p.add_argument(
         "--call-timeout",
@@ -97,6 +108,10 @@ def config_from(args: argparse.Namespace) -> CsmsConfig:
         server_cert=args.server_cert,
         server_key=args.server_key,
         ca_cert=args.ca_cert,
+        ca_key=args.ca_key,
+        v2g_ca_cert=args.v2g_ca_cert,
+        v2g_ca_key=args.v2g_ca_key,
+        token_groups=dict(args.token_group),
         faults=frozenset(args.fault),
         call_timeout=args.call_timeout,
         wire_log=args.wire_log,

@@ -18,6 +18,8 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from harness.ocppj.versions import OcppVersion
+from harness.sim.csms import security_profiles, v16_security, v16_tls
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.link import StationLink
 from harness.transport.tls import parse_basic_auth, peer_common_name, server_context
@@ -45,9 +47,9 @@ def basic_auth_ok(ctx: CsmsContext, station_id: str, header: str | None) -> bool
     user, password = credentials
     expected = ctx.registry.password_for(station_id)
     user_ok = user == station_id or ctx.fault("accept-wrong-username")
-    password_ok = (expected is not None and password == expected) or ctx.fault(
-        "accept-any-password"
-    )
+    password_ok = (
+        expected is not None and v16_security.password_matches(ctx, password, expected)
+    ) or ctx.fault("accept-any-password")
     return user_ok and password_ok
 
 
@@ -58,12 +60,21 @@ def tls_context(ctx: CsmsContext) -> ssl.SSLContext | None:
         return None
     assert config.server_cert is not None and config.server_key is not None
     mutual = config.security_profile == 3
-    return server_context(
+    legacy = ctx.version is OcppVersion.V201 and ctx.fault("a201-tls-legacy-accepted")
+    legacy = legacy or (ctx.version is OcppVersion.V16 and ctx.fault("sec16-tls-legacy"))
+    context = server_context(
         config.server_cert,
         config.server_key,
-        config.ca_cert if mutual else None,
+        # Profile 2 asks for an optional client certificate: a station raised to profile 3
+        # over OCPP (whitepaper A05) presents it on the same listener.
+        config.ca_cert,
         require_client_cert=mutual,
+        # Fault a201-tls-legacy-accepted: TLS 1.0/1.1 handshakes complete (A00.FR.314/418).
+        minimum_version=ssl.TLSVersion.TLSv1 if legacy else ssl.TLSVersion.TLSv1_2,
     )
+    if ctx.version is OcppVersion.V16:
+        v16_tls.add_rsa_twin(config, context, legacy=legacy)  # TLS_RSA suites, A00.FR.317
+    return context
 
 
 class WebsocketServer:
@@ -99,6 +110,7 @@ class WebsocketServer:
             max_size=4 * 1024 * 1024,
         )
         self.port = next(iter(self._server.sockets)).getsockname()[1]
+        self.ctx.endpoints[self.ctx.config.security_profile] = self.url
         self.ctx.wirelog.record("connection", f"reference CSMS listening on {self.url}")
 
     async def close(self) -> None:
@@ -117,14 +129,21 @@ class WebsocketServer:
         station_id = station_id_from_path(ctx.config.path, request.path)
         if station_id is None or not ctx.registry.is_known(station_id):
             return self._refuse(connection, 404, "unknown charging station identity")
-        if ctx.config.security_profile == 3:
+        profile = security_profiles.expected_profile(ctx, station_id)
+        if profile == 3:
             common_name = peer_common_name(connection.transport.get_extra_info("ssl_object"))
-            if common_name != station_id:
+            unchecked = ctx.version is OcppVersion.V201 and ctx.fault("a201-client-cn-unchecked")
+            # Fault sec16-accepts-lower-profile: after an upgrade, Basic auth still admits.
+            unchecked = unchecked or (
+                security_profiles.lower_profile_tolerated(ctx, station_id)
+                and basic_auth_ok(ctx, station_id, request.headers.get("Authorization"))
+            )
+            if common_name != station_id and not unchecked:
                 # A00.FR.405 (1.6 whitepaper §2.5): the certificate must name the station.
                 return self._refuse(
                     connection, 403, f"certificate CN {common_name!r} is not {station_id!r}"
                 )
-        elif ctx.config.security_profile in (1, 2) and not basic_auth_ok(
+        elif profile in (1, 2) and not basic_auth_ok(
             ctx, station_id, request.headers.get("Authorization")
         ):
             response = self._refuse(connection, 401, "Basic authentication failed")
@@ -141,6 +160,8 @@ class WebsocketServer:
     ) -> Subprotocol | None:
         """Select only this CSMS's version (OCPP-J §3.1.2); None when it was not offered."""
         wanted = self.ctx.version.subprotocol
+        if self.ctx.version is OcppVersion.V16 and self.ctx.fault("sec16-subprotocol-ignored"):
+            return None
         return Subprotocol(wanted) if wanted in offered else None
 
     async def _handle(self, connection: ServerConnection) -> None:
@@ -149,7 +170,13 @@ class WebsocketServer:
         if station_id is None:  # cannot happen: _process_request refused such paths
             await connection.close(1011, "no station id")
             return
-        if connection.subprotocol is None:
+        ignored = self.ctx.version is OcppVersion.V201 and self.ctx.fault(
+            "b201-subprotocol-ignored"
+        )
+        ignored = ignored or (
+            self.ctx.version is OcppVersion.V16 and self.ctx.fault("sec16-subprotocol-ignored")
+        )
+        if connection.subprotocol is None and not ignored:
             # OCPP-J §3.2: complete the handshake without a subprotocol, then close at once.
             self.ctx.wirelog.record("connection", f"{station_id}: no common subprotocol, closing")
             await connection.close(1002, "no common OCPP subprotocol")

@@ -81,6 +81,19 @@ class StationRecord:
     connectors: dict[str, str] = field(default_factory=dict)
     transactions: list[Transaction] = field(default_factory=list)
     connections: int = 0
+    #: 2.0.1 device model values learned from Get/SetVariables ("Component/Variable" keys).
+    device_model: dict[str, str] = field(default_factory=dict)
+    #: 2.0.1 NotifyReport reportData received, by requestId (B07/B08).
+    reports: dict[int, list[Payload]] = field(default_factory=dict)
+    #: Security profile the station was raised to over OCPP (whitepaper A05); None: configured.
+    security_profile: int | None = None
+    #: 1.6 idTags an Authorize.conf accepted (harness/sim/csms/v16_auth.py).
+    authorized_tags: set[str] = field(default_factory=set)
+    #: 1.6 Local Authorization List version the station accepted last (v16_local_list.py).
+    local_list_version: int = 0
+    #: 1.6 firmware / diagnostics statuses reported, oldest first (v16_firmware.py).
+    firmware_statuses: deque[str] = field(default_factory=lambda: deque(maxlen=100))
+    diagnostics_statuses: deque[str] = field(default_factory=lambda: deque(maxlen=100))
 
     def transaction(self, transaction_id: str) -> Transaction | None:
         """The newest transaction with this id, or None."""
@@ -110,6 +123,9 @@ class StationRecord:
             "connectors": dict(self.connectors),
             "transactions": [t.as_json() for t in self.transactions],
             "password_set": self.password is not None,
+            "local_list_version": self.local_list_version,
+            "firmware_statuses": list(self.firmware_statuses),
+            "diagnostics_statuses": list(self.diagnostics_statuses),
         }
 
 
@@ -180,9 +196,17 @@ class TokenTable:
     `invalid_for_valid` is the `auth-invalid-for-valid` fault: Accepted tokens answer Invalid.
     """
 
-    def __init__(self, statuses: dict[str, str], *, invalid_for_valid: bool = False) -> None:
+    def __init__(
+        self,
+        statuses: dict[str, str],
+        *,
+        invalid_for_valid: bool = False,
+        groups: dict[str, str] | None = None,
+    ) -> None:
         self.statuses = dict(statuses)
         self.invalid_for_valid = invalid_for_valid
+        #: Id token -> its group id token (2.0.1 C09 GroupId, C16 MasterPassGroupId).
+        self.groups = dict(groups or {})
 
     def status(self, token: str | None) -> str:
         """The authorization status of `token` (1.6 §5.2 IdTagInfo, 2.0.1 C01 IdTokenInfo)."""

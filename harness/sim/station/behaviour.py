@@ -62,6 +62,9 @@ class Behaviour(Protocol):
     async def ev_suspend(self, evse: EvseModel, suspended: bool) -> None:
         """The EV stopped (True) or resumed (False) drawing current."""
 
+    async def connector_fault(self, evse: EvseModel, error: str | None) -> None:
+        """A hardware fault (ChargePointErrorCode) appears, or clears with None: Faulted."""
+
     async def stop_all(self, cause: str) -> None:
         """End every transaction now and report it (graceful, online)."""
 

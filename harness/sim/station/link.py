@@ -138,6 +138,8 @@ class Link:
             return
         if isinstance(event, CallReceived):
             await self._on_call(connection, event)
+        elif isinstance(event, FrameRejected) and self.config.fault("drop-on-bad-frame"):
+            self._spawn(connection.close(1002, "fault drop-on-bad-frame"))
         elif isinstance(event, FrameRejected) and event.reply_id and event.error_code:
             await self._malformed(
                 connection, event.reply_id, event.error_code, event.problem.reason
@@ -146,7 +148,11 @@ class Link:
     async def _on_call(self, connection: OcppConnection, event: CallReceived) -> None:
         call = event.call
         if event.error_code is not None:
-            detail = "; ".join(map(str, event.violations)) or f"unknown action {call.action}"
+            detail = (
+                event.reason
+                or "; ".join(map(str, event.violations))
+                or f"unknown action {call.action}"
+            )
             await self._malformed(connection, call.message_id, event.error_code, detail)
             return
         try:
@@ -175,6 +181,8 @@ class Link:
         if self.config.fault("callresult-for-malformed"):
             await connection.call_raw(serialize(CallResult(message_id, {})), 0)
             return
+        if self.config.fault("wrong-error-code"):
+            code = "GenericError"
         await connection.reply_error(message_id, code, detail)
 
     # ------------------------------------------------------------ closing

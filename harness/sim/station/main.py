@@ -1,7 +1,9 @@
 """`python -m harness.sim station ...`: run the reference station until SIGTERM/SIGINT or /shutdown.
 
 When the control API listens it prints exactly one line, `READY {"control_url": ...}`, and
-flushes stdout (connecting to the CSMS may still be in progress); logs go to stderr.
+flushes stdout (connecting to the CSMS may still be in progress); logs go to stderr. With
+`--virtual-rig` the line also carries `"rig": {instrument name: VISA resource}` of the virtual
+lab's instrument servers (harness/sim/rig/lab.py), coupled to the station's physics.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from pathlib import Path
 
 from harness.ocppj.versions import OcppVersion
 from harness.sim.faults import STATION_FAULTS
+from harness.sim.rig.lab import VirtualLab
 from harness.sim.station.config import StationConfig
 from harness.sim.station.control import start_control
+from harness.sim.station.physical import StationPlant
 from harness.sim.station.station import Station
 from harness.sim.station.v16 import V16
 from harness.sim.station.v201 import V201
@@ -75,6 +79,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fault", action="append", default=[], choices=sorted(STATION_FAULTS), metavar="NAME"
     )
+    p.add_argument(
+        "--virtual-rig",
+        action="store_true",
+        help="model the station's physics and serve the virtual lab's instruments (SCPI/TCP)",
+    )
     p.add_argument("--wire-log", type=Path, help="append the wire log (JSON lines) here")
     p.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
     return p
@@ -110,21 +119,31 @@ def behaviour_for(version: OcppVersion) -> type[V16] | type[V201]:
     return V16 if version is OcppVersion.V16 else V201
 
 
-async def run(config: StationConfig, wire_log: Path | None = None) -> None:
+async def run(
+    config: StationConfig, wire_log: Path | None = None, *, virtual_rig: bool = False
+) -> None:
     """Serve until a signal or `POST /shutdown`, then stop within a few seconds."""
     wirelog = WireLog(wire_log)
     station = Station(config, wirelog, behaviour_for(config.version))
+    lab: VirtualLab | None = None
+    if virtual_rig:
+        lab = await VirtualLab.start(StationPlant(station))
     shutdown = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, shutdown.set)
     runner, url = await start_control(station, shutdown, config.control_host, config.control_port)
     try:
-        print("READY " + json.dumps({"control_url": url}), flush=True)
+        ready: dict[str, object] = {"control_url": url}
+        if lab is not None:
+            ready["rig"] = lab.resources()
+        print("READY " + json.dumps(ready), flush=True)
         station.start()
         await shutdown.wait()
     finally:
         await station.stop()
+        if lab is not None:
+            await lab.close()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(runner.cleanup(), 5)
         wirelog.close()
@@ -145,7 +164,7 @@ def main(argv: list[str]) -> int:
     except ValueError as exc:
         print(f"station: {exc}", file=sys.stderr)
         return 2
-    asyncio.run(run(config, args.wire_log))
+    asyncio.run(run(config, args.wire_log, virtual_rig=args.virtual_rig))
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 #: Mains phase voltage (V), phases used, EV request and EVSE rating (A): a 22 kW AC EVSE.
 VOLTAGE_V = 230.0
@@ -19,6 +19,27 @@ EV_REQUEST_A = 32.0
 EVSE_MAX_A = 32.0
 #: Register reading of a new meter, Wh (non-zero so a wrong meterStop is visibly wrong).
 INITIAL_REGISTER_WH = 10_000.0
+
+
+class Physics(Protocol):
+    """True electrical behaviour attached to an EVSE (`electrical.Electrical`, virtual rig)."""
+
+    def advance(self) -> None:
+        """Integrate the true energy up to now (before a change)."""
+
+    def after_change(self) -> None:
+        """React to a change of plug, suspension, intent, availability or limit."""
+
+    @property
+    def reported_current_a(self) -> float:
+        """The current the station's own meter reports (A per phase)."""
+
+    @property
+    def reported_power_w(self) -> float:
+        """The power the station's own meter reports (W)."""
+
+    def register_wh(self) -> float:
+        """The station meter's energy register (Wh)."""
 
 
 @dataclass
@@ -71,9 +92,18 @@ class EvseModel:
         self.remote_start_id: int | None = None
         self.finishing = False
         self.scheduled_operative: bool | None = None
+        #: With the virtual rig: the true physics the values below are derived from.
+        self.physics: Physics | None = None
 
     # ---------------------------------------------------------------- physics
+    def _changed(self) -> None:
+        if self.physics is not None:
+            self.physics.after_change()
+
     def _advance(self) -> None:
+        if self.physics is not None:
+            self.physics.advance()
+            return
         now = self._clock()
         self._register += self.power_w * max(0.0, now - self._last) / 3600.0
         self._last = now
@@ -81,17 +111,23 @@ class EvseModel:
     @property
     def current_a(self) -> float:
         """Current per phase now: min(EV request, limit) while energy can flow, else 0."""
+        if self.physics is not None:
+            return self.physics.reported_current_a
         flowing = self._plugged and self._energized and self._operative and not self._suspended
         return min(self.ev_request_a, self._limit_a) if flowing else 0.0
 
     @property
     def power_w(self) -> float:
         """Active power delivered now (W)."""
+        if self.physics is not None:
+            return self.physics.reported_power_w
         return VOLTAGE_V * self.current_a * PHASES
 
     @property
     def register_wh(self) -> float:
         """Energy.Active.Import.Register now (Wh), integrated up to this moment."""
+        if self.physics is not None:
+            return self.physics.register_wh()
         self._advance()
         return self._register
 
@@ -110,6 +146,7 @@ class EvseModel:
         self._plugged = value
         if not value:
             self._suspended = False
+        self._changed()
 
     @property
     def ev_suspended(self) -> bool:
@@ -120,6 +157,7 @@ class EvseModel:
     def ev_suspended(self, value: bool) -> None:
         self._advance()
         self._suspended = value
+        self._changed()
 
     @property
     def energized(self) -> bool:
@@ -130,6 +168,7 @@ class EvseModel:
     def energized(self, value: bool) -> None:
         self._advance()
         self._energized = value
+        self._changed()
 
     @property
     def operative(self) -> bool:
@@ -140,6 +179,7 @@ class EvseModel:
     def operative(self, value: bool) -> None:
         self._advance()
         self._operative = value
+        self._changed()
 
     @property
     def limit_a(self) -> float:
@@ -150,6 +190,7 @@ class EvseModel:
     def limit_a(self, value: float) -> None:
         self._advance()
         self._limit_a = max(0.0, value)
+        self._changed()
 
     # --------------------------------------------------------------- protocol
     def reset_runtime(self) -> None:

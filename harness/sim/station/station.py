@@ -45,6 +45,8 @@ class Station:
         self.boot_status: str | None = None
         self.boot_reason = "PowerUp"
         self.offline = False
+        #: False while the mains are off (virtual rig): no connection, no boot.
+        self.powered = True
         self._want_online = asyncio.Event()
         self._want_online.set()
         self._stopping = asyncio.Event()
@@ -133,7 +135,7 @@ class Station:
     async def _run(self) -> None:
         delay = BACKOFF_MIN
         while not self._stopping.is_set():
-            if self.offline:
+            if self.offline or not self.powered:
                 await self._pause(3600, self._want_online)
                 continue
             try:
@@ -146,6 +148,9 @@ class Station:
                 delay = min(delay * 2, BACKOFF_MAX)
                 continue
             delay = BACKOFF_MIN
+            if not self.powered:  # the mains went off while connecting
+                self.link.abort()
+                continue
             session = asyncio.create_task(self._session())
             waits = [
                 asyncio.ensure_future(self.link.wait_closed()),
@@ -275,7 +280,20 @@ class Station:
     def go_online(self) -> None:
         """Reconnect (no new boot unless the station rebooted meanwhile)."""
         self.offline = False
-        self._want_online.set()
+        if self.powered:
+            self._want_online.set()
+
+    async def power_down(self) -> None:
+        """Mains off: lose power (PowerLoss) and stay down until `power_up`."""
+        self.powered = False
+        self._want_online.clear()
+        await self.reboot("PowerUp", cause="PowerLoss", close_frame=False)
+
+    def power_up(self) -> None:
+        """Mains on: connect and boot with reason PowerUp (2.0.1 B01.FR.01)."""
+        self.powered = True
+        if not self.offline:
+            self._want_online.set()
 
     async def reconnect(self) -> None:
         """Close the connection so that it is opened again (new credentials, A01)."""

@@ -35,6 +35,8 @@ class V201:
         self.reported: dict[int, str] = {}
         self.tx = Transactions(station, self.device, self.report)
         self._armed: dict[int, object] = {}
+        #: EVSE -> error of a hardware fault (pilot, earth): connector Faulted (G01).
+        self.errors: dict[int, str] = {}
         #: Security events raised while no connection was up (A04.FR.02).
         self.pending_events: list[dict[str, Any]] = []
 
@@ -116,6 +118,8 @@ class V201:
     # ------------------------------------------------------------- status
     def connector_status(self, evse: EvseModel) -> str:
         """ConnectorStatusEnumType of the EVSE's connector (G01)."""
+        if evse.id in self.errors:
+            return "Faulted"
         if not evse.operative and evse.transaction is None:
             return "Unavailable"
         return "Occupied" if evse.plugged else "Available"
@@ -126,6 +130,14 @@ class V201:
         if evse_id is None:
             return "Available" if any(e.operative for e in evses.values()) else "Unavailable"
         return self.connector_status(evses[evse_id])
+
+    async def connector_fault(self, evse: EvseModel, error: str | None) -> None:
+        """A hardware fault appears (Faulted) or clears (None), reported at once (G01)."""
+        if error is None:
+            self.errors.pop(evse.id, None)
+        else:
+            self.errors[evse.id] = error
+        await self.report(evse)
 
     async def report(
         self, evse: EvseModel, *, force: bool = False, triggered: bool = False

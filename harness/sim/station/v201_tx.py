@@ -45,6 +45,8 @@ class Transactions:
         self.device = device
         self.report = report
         self.reset_on_idle = False
+        #: Connection number each transaction's last event was created on (a fault uses it).
+        self._connection_of: dict[str, int] = {}
 
     def points(self, evse: EvseModel) -> set[str]:
         """TxStartPoint / TxStopPoint conditions true now."""
@@ -113,6 +115,11 @@ class Transactions:
             info["stoppedReason"] = stopped_reason or "Local"
         if evse.remote_start_id is not None and trigger == "RemoteStart":
             info["remoteStartId"] = tx.remote_start_id = evse.remote_start_id
+        connection = self.station.link.count
+        if self.config.fault("seqno-skip-after-reconnect"):
+            if self._connection_of.get(tx.key, connection) != connection:
+                tx.next_seq()  # breaks the Part 6 seqNo rule: one number lost per reconnect
+            self._connection_of[tx.key] = connection
         event: Payload = {
             "eventType": kind,
             "timestamp": utc_timestamp(),

@@ -1,0 +1,1 @@
+"""The virtual lab: SCPI instrument servers on loopback coupled to the reference station."""

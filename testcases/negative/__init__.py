@@ -1,0 +1,1 @@
+"""Negative message conformance: the DUT receives broken OCPP-J messages (harness/fuzz/)."""

@@ -1,0 +1,11 @@
+"""Negative conformance, OCPP 2.0.1, CSMS under test (the harness plays the charging station).
+
+One case per action the DUT receives, plus the framing case; see harness/fuzz/negative_family.py.
+"""
+
+from __future__ import annotations
+
+from harness.fuzz.negative_family import family
+from harness.ocppj.versions import OcppVersion
+
+globals().update(family(OcppVersion.V201, "csms", __name__))

@@ -1,0 +1,1 @@
+"""Physical (rig) cases: what the station does electrically against what it reports."""

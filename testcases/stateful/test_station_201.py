@@ -1,0 +1,126 @@
+"""Stateful fuzzing of a 2.0.1 charging station, and replaying a program it found.
+
+FUZZ_201_CS_stateful lets Hypothesis combine sessions, remote start/stop, availability
+changes and connection losses, and checks after every step that the station's transaction
+events stay consistent (harness/fuzz/invariants_v201.py: seqNo, Started/Ended, registers).
+A failure is reported as the shortest failing program and saved as `stateful-failure.json`
+in the case's artifacts; `ocpp-harness replay FILE` runs it again (FUZZ_201_CS_replay).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from harness.cases.checks import Checks
+from harness.cases.model import harness_case
+from harness.cases.states import station_v201
+from harness.dut.device import Dut
+from harness.fuzz.replay import load_replay, replay_program, write_replay
+from harness.fuzz.stateful_station import Budget, StationSession, fuzz_station
+from harness.outcomes import NotApplicable
+from harness.roles.csms import CsmsEmulator
+
+NEEDS = ("plug_in", "unplug", "present_token", "power_cycle", "offline", "go_offline")
+REFS = ("Part 6 general tool rules: seqNo", "E01", "E04.FR.01", "E06", "J01")
+
+
+def budget_for(dut: Dut, fuzz_profile: str) -> Budget:
+    """The run's size: per fuzz profile, and within half of the case deadline."""
+    half = dut.timeouts.case / 2
+    if fuzz_profile == "soak":
+        return Budget(examples=200, steps=20, seconds=half, derandomize=False)
+    if fuzz_profile == "lab":
+        return Budget(examples=40, steps=12, seconds=half, derandomize=False)
+    return Budget(examples=6, steps=6, seconds=min(15.0, half), derandomize=True)
+
+
+async def _periodic_updates(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
+    """SampledDataCtrlr.TxUpdatedInterval = the profile's meter interval (J02), so running
+    transactions report during the run, also right after a reconnect."""
+    interval = str(max(1, round(dut.timeouts.meter_interval)))
+    outcome = await csms.call(
+        "SetVariables",
+        setVariableData=[
+            {
+                "component": {"name": "SampledDataCtrlr"},
+                "variable": {"name": "TxUpdatedInterval"},
+                "attributeValue": interval,
+            }
+        ],
+    )
+    results = outcome.get("setVariableResult") or [{}]
+    check.info(
+        results[0].get("attributeStatus") == "Accepted",
+        f"TxUpdatedInterval {interval} s: {outcome.describe()}",
+    )
+
+
+@harness_case(
+    "FUZZ_201_CS_stateful",
+    version="2.0.1",
+    dut_role="station",
+    title="Stateful fuzzing - transaction events stay consistent",
+    section="Fuzzing",
+    profile="Robustness",
+    refs=REFS,
+    needs=NEEDS,
+)
+async def test_stateful_sessions(
+    csms: CsmsEmulator, dut: Dut, check: Checks, artifacts: Path, ocpp_fuzz_profile: str
+) -> None:
+    """Random programs of steps; every step keeps the invariants (see the module doc)."""
+    await station_v201.idle(csms, dut)
+    await _periodic_updates(csms, dut, check)
+    budget = budget_for(dut, ocpp_fuzz_profile)
+    session = await fuzz_station(csms, dut, budget)
+    check.must(session.examples > 0, f"at least one example ran ({session.examples})")
+    check.info(
+        True,
+        f"profile {ocpp_fuzz_profile}: {session.examples} examples of up to {budget.steps} "
+        f"steps in {budget.seconds:g} s, "
+        + ("derandomized (same programs every run)" if budget.derandomize else "random seed"),
+    )
+    failure = session.shortest()
+    if failure is None:
+        return
+    path = write_replay(
+        artifacts / "stateful-failure.json", "FUZZ_201_CS_stateful", "2.0.1", "station", failure
+    )
+    program = ", ".join(
+        step.name + (f"({step.params})" if step.params else "") for step in failure.steps
+    )
+    check.must(
+        False,
+        f"{failure.violation}; shortest failing program ({len(failure.steps)} steps of "
+        f"{len(session.failures)} failing runs): {program}; replay: ocpp-harness replay {path}",
+    )
+
+
+@harness_case(
+    "FUZZ_201_CS_replay",
+    version="2.0.1",
+    dut_role="station",
+    title="Replay a stateful fuzzing program",
+    section="Fuzzing",
+    profile="Robustness",
+    refs=REFS,
+    needs=NEEDS,
+    on_demand=True,
+)
+async def test_replay(
+    csms: CsmsEmulator, dut: Dut, check: Checks, ocpp_replay: Path | None
+) -> None:
+    """Run the program of `--ocpp-replay FILE` once; FAIL if an invariant breaks again."""
+    if ocpp_replay is None:
+        raise NotApplicable("no program to replay (ocpp-harness replay FILE / --ocpp-replay)")
+    program = load_replay(ocpp_replay)
+    await station_v201.idle(csms, dut)
+    await _periodic_updates(csms, dut, check)
+    session = StationSession(csms, dut, asyncio.get_running_loop())
+    violation = await replay_program(session, program)
+    check.must(
+        violation is None,
+        f"replayed {len(program.steps)} steps from {ocpp_replay}: {violation} "
+        f"(recorded: {program.violation})",
+    )
