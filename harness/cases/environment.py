@@ -24,6 +24,7 @@ from harness.dut.backends import (
 from harness.dut.device import Dut
 from harness.dut.http_backend import HttpTemplateBackend
 from harness.dut.profile_model import Backend, DutProfile, Role
+from harness.ocppj.versions import OcppVersion
 from harness.outcomes import EnvironmentFailure
 from harness.roles.csms import CsmsEmulator
 from harness.roles.peer import Peer
@@ -103,6 +104,19 @@ def _backend(profile: DutProfile) -> ActionBackend:
     return RigBackend()
 
 
+def _upgrade_pki(profile: DutProfile, pki_root: Path) -> TestPki | None:
+    """The PKI a profile 1 CSMS under test uses once a station is raised to TLS (A05).
+
+    The DUT profile's own PKI if it names one; for the launched 2.0.1 reference CSMS, which
+    then also listens with TLS (TC_A_19_CSMS), the generated test PKI.
+    """
+    if profile.security.pki is not None:
+        return TestPki.at(profile.security.pki)
+    if profile.launches_sim and profile.ocpp_version is OcppVersion.V201:
+        return ensure_pki(pki_root / profile.station_id, profile.station_id)
+    return None
+
+
 def _pki(profile: DutProfile, pki_root: Path) -> TestPki | None:
     if profile.security.profile < 2:
         return None
@@ -127,6 +141,8 @@ async def case_environment(
     instruments' resources are then in `sim.ready["rig"]`.
     """
     pki = _pki(profile, pki_root)
+    if pki is None and profile.role is Role.CSMS and profile.security.profile == 1:
+        pki = _upgrade_pki(profile, pki_root)
     if profile.role is Role.STATION:
         built = _station_under_test(profile, wirelog, pki, faults, artifacts, virtual_rig)
     else:
@@ -303,6 +319,8 @@ async def _launch_csms(
         args += ["--ca-key", str(pki.csms_root_key)]
         v2g = ensure_v2g_root(pki.directory)
         args += ["--v2g-ca-cert", str(v2g.cert), "--v2g-ca-key", str(v2g.key)]
+        if profile.security.profile < 2 and profile.ocpp_version is OcppVersion.V201:
+            args.append("--upgrade-listener")  # TLS for a station raised to 2/3 (A05)
     return await SimProcess.start(
         args, log_path=artifacts / "csms-sim.log", ready_within=profile.timeouts.connect
     )

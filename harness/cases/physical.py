@@ -129,13 +129,16 @@ async def sampling(
 
     async def run() -> None:
         while True:
-            t = trace.rig.now()
-            trace.line("measured I (A)").add(t, await meter.current_a())
-            trace.line("measured P (W)").add(t, await meter.power_w())
+            before = trace.rig.now()
+            readings = {"measured I (A)": await meter.current_a()}
+            readings["measured P (W)"] = await meter.power_w()
             if energy:
-                trace.line("analyzer energy (Wh)").add(t, await meter.energy_wh())
+                readings["analyzer energy (Wh)"] = await meter.energy_wh()
             if ev is not None:
-                trace.line("PWM duty (%)", steps=True).add(t, await ev.pwm_duty_percent())
+                readings["PWM duty (%)"] = await ev.pwm_duty_percent()
+            t = (before + trace.rig.now()) / 2  # the readings' midpoint
+            for label, value in readings.items():
+                trace.line(label, steps=label.startswith("PWM")).add(t, value)
             await asyncio.sleep(period)
 
     task = asyncio.create_task(run())

@@ -91,9 +91,7 @@ def _object(root: dict[str, Any], node: dict[str, Any], *, full: bool) -> dict[s
     properties: dict[str, Any] = node.get("properties", {})
     required = set(node.get("required", ()))
     names = [
-        name
-        for name in properties
-        if name in required or (full and name not in SKIPPED_OPTIONAL)
+        name for name in properties if name in required or (full and name not in SKIPPED_OPTIONAL)
     ]
     return {name: example(root, properties[name], full=full) for name in names}
 

@@ -39,9 +39,7 @@ def _mutations(version: OcppVersion, action: str | None) -> list[Mutation]:
     return payload_mutations(version, action, new_id)
 
 
-async def against_station(
-    csms: CsmsEmulator, dut: Dut, check: Checks, action: str | None
-) -> None:
+async def against_station(csms: CsmsEmulator, dut: Dut, check: Checks, action: str | None) -> None:
     """Send the mutations of `action` (None: the framing ones) to a station under test."""
     states = station_v16 if csms.version is OcppVersion.V16 else station_v201
     await states.idle(csms, dut)

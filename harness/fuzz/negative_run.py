@@ -6,19 +6,22 @@ Every check message starts with the mutation id, e.g. `[missing-required:idTag]`
 closes the connection, the next mutation first waits for it to come back (`reconnect`), so one
 bad answer does not hide the rest. Every wait is bounded: by the call timeout per answer, by
 the case deadline overall (mutations that no longer fit are counted, not sent), and a DUT that
-answers none of `SILENCE_LIMIT` mutations in a row is not sent the rest.
+answers none of `SILENCE_LIMIT` mutations in a row is not sent the rest. After each unanswered
+mutation a valid DataTransfer CALL checks that the DUT still answers at all: dropping a broken
+message may be allowed (2.0.1 Part 4 §4.2.3), no longer answering valid ones is not.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 from harness.cases.checks import Checks
 from harness.dut.device import Dut
 from harness.fuzz import oracles
-from harness.fuzz.mutations import Mutation, Step
+from harness.fuzz.mutations import Mutation, Step, probe_payload
 from harness.fuzz.oracles import Observed
 from harness.roles.exchange import CallOutcome
 from harness.roles.peer import Peer
@@ -82,18 +85,24 @@ class MutationRunner:
                         ref=mutation.steps[0].oracle.ref,
                     )
                 await self.reconnect()
-            closed = await self._one(mutation)
+            closed, silent = await self._one(mutation)
             previous = (mutation, closed)
+            self.silent_in_a_row = self.silent_in_a_row + 1 if silent else 0
+            if silent and not await self._still_answers(mutation):
+                self._not_sent(left - 1, "the DUT no longer answers valid CALLs")
+                return
 
     def _fits(self, mutation: Mutation) -> bool:
         call = self.dut.timeouts.call
         needed = call if mutation.concurrent else call * len(mutation.steps)
+        needed += call  # the liveness CALL after an unanswered mutation
         if not self.peer.connected:
             needed += self.dut.timeouts.connect
         return self.peer.wirelog.now() + needed <= self.deadline
 
     def _not_sent(self, count: int, why: str) -> None:
-        self.check.info(False, f"{count} mutation(s) not sent: {why}")
+        if count > 0:
+            self.check.info(False, f"{count} mutation(s) not sent: {why}")
 
     def _wait_for(self, step: Step) -> float:
         call = self.dut.timeouts.call
@@ -106,8 +115,28 @@ class MutationRunner:
         )
         return observe(self.peer, outcome, waited)
 
-    async def _one(self, mutation: Mutation) -> bool:
-        """Send one mutation, grade its answers; True when a graded answer was a close."""
+    async def _still_answers(self, after: Mutation) -> bool:
+        """Check, with a valid DataTransfer CALL, that the DUT still answers (MUST)."""
+        text = json.dumps([2, str(uuid.uuid4()), "DataTransfer", probe_payload()])
+        waited = self.dut.timeouts.call
+        outcome = await self.peer.send_raw(
+            text, within=waited, allow_no_answer=True, expect_answer=True
+        )
+        observed = observe(self.peer, outcome, waited)
+        answered = observed.outcome == oracles.RESULT or observed.is_error_code
+        seen = observed.outcome + (f" {observed.detail}" if observed.detail else "")
+        self.check.must(
+            answered,
+            f"[{after.id}] afterwards a valid DataTransfer CALL: expected an answer; saw {seen}",
+            ref=after.steps[0].oracle.ref,
+        )
+        return answered
+
+    async def _one(self, mutation: Mutation) -> tuple[bool, bool]:
+        """Send one mutation and grade its answers.
+
+        Returns (a graded answer was a close, an answer was an unexpected silence).
+        """
         if mutation.concurrent:
             seen = list(await asyncio.gather(*(self._send(s) for s in mutation.steps)))
         else:
@@ -122,8 +151,8 @@ class MutationRunner:
             self._record(label, mutation.description, step, observed)
             if observed.outcome == oracles.SILENCE and oracles.SILENCE not in step.oracle.expected:
                 unexpected_silence = True
-        self.silent_in_a_row = self.silent_in_a_row + 1 if unexpected_silence else 0
-        return any(o.outcome.startswith("connection closed") for o in seen)
+        closed = any(o.outcome.startswith("connection closed") for o in seen)
+        return closed, unexpected_silence and not closed
 
     def _record(self, label: str, description: str, step: Step, observed: Observed) -> None:
         graded = oracles.grade(self.peer.version, step.oracle, observed)

@@ -27,20 +27,39 @@ Role = Literal["station", "csms"]
 _BASE_CSMS_FAULTS: dict[str, Fault] = {
     "boot-rejected": Fault(
         "answers every BootNotification with status Rejected (B01.FR.02 / 1.6 §4.2)",
-        ("TC_001_CSMS", "TC_B_01_CSMS", "TC_A_01_CSMS", "TC_A_04_CSMS", "TC_A_07_CSMS"),
+        (
+            "TC_001_CSMS",
+            "TC_B_01_CSMS",
+            "TC_A_01_CSMS",
+            "TC_A_04_CSMS",
+            "TC_A_07_CSMS",
+            "TC_085_CSMS",
+            "TC_086_CSMS",
+            "TC_087_CSMS",
+        ),
     ),
     "auth-invalid-for-valid": Fault(
         "answers a valid (Accepted) id token with status Invalid (C01 / 1.6 §4.1)",
-        ("TC_003_CSMS", "TC_E_03_CSMS", "TC_C_08_CSMS"),
+        (
+            "TC_003_CSMS",
+            "TC_E_03_CSMS",
+            "TC_C_08_CSMS",
+            "TC_E_01_CSMS",
+            "TC_E_02_CSMS",
+            "TC_E_10_CSMS",
+            "TC_E_38_CSMS",
+            "TC_E_08_CSMS",
+            "TC_F_02_CSMS",
+        ),
     ),
     "transaction-id-zero": Fault(
         "1.6: StartTransaction.conf transactionId 0 for every transaction; 2.0.1: no "
         "idTokenInfo in the TransactionEvent response to a Started event with an idToken",
-        ("TC_003_CSMS",),
+        ("TC_003_CSMS", "TC_E_01_CSMS", "TC_E_02_CSMS", "TC_E_10_CSMS", "TC_E_11_CSMS"),
     ),
     "accept-any-password": Fault(
         "Basic auth accepts any password (A00.FR.204 / 1.6 security whitepaper §2.3)",
-        ("TC_A_03_CSMS",),
+        ("TC_A_03_CSMS", "TC_073_CSMS"),
     ),
     "accept-wrong-username": Fault(
         "Basic auth does not compare the user name with the station id (A00.FR.204)",

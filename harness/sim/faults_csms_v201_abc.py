@@ -23,6 +23,11 @@ _A: dict[str, Fault] = {
         "adopts a new BasicAuthPassword although the station rejected it (A01.FR.05)",
         ("TC_A_10_CSMS",),
     ),
+    "a201-downgrade-accepted": Fault(
+        "after a station was raised to a TLS security profile, still accepts it without TLS "
+        "(A05.FR.07)",
+        ("TC_A_19_CSMS",),
+    ),
     "a201-sign-rejected": Fault(
         "answers every SignCertificateRequest Rejected (A02.FR.11 / A03)",
         ("TC_A_11_CSMS", "TC_A_12_CSMS", "TC_A_13_CSMS", "TC_A_14_CSMS"),

@@ -41,6 +41,29 @@ async def start_201(csms: CsmsEmulator, dut: Dut, check: Checks, evse: int = 1) 
     return await station_v201.energy_transfer_started(csms, dut, check, since=mark)
 
 
+async def variable_201(csms: CsmsEmulator, component: str, variable: str, value: str) -> None:
+    """Precondition SetVariables (2.0.1 B05) answered Accepted, else the case fails."""
+    from harness.outcomes import ExpectationFailed
+
+    answer = await csms.call(
+        "SetVariables",
+        setVariableData=[
+            {
+                "component": {"name": component},
+                "variable": {"name": variable},
+                "attributeValue": value,
+            }
+        ],
+    )
+    results = answer.get("setVariableResult") or [{}]
+    if results[0].get("attributeStatus") != "Accepted":
+        raise ExpectationFailed(
+            f"SetVariables {component}.{variable}={value} answered {answer.describe()}; "
+            "expected Accepted",
+            ref="2.0.1 B05",
+        )
+
+
 def transaction_of_201(csms: CsmsEmulator, evse: int = 1) -> str:
     """The transactionId of the latest transaction the station reported for `evse`."""
     events = csms.received("TransactionEvent", where={"evse": {"id": evse}})

@@ -51,7 +51,9 @@ def test_every_payload_break_is_rejected_with_its_stated_class(version: OcppVers
 
 def test_every_kind_of_payload_break_occurs() -> None:
     kinds = Counter(
-        broken.kind for version, action, kind in SCHEMAS for broken in payload_breaks(version, action, kind)
+        broken.kind
+        for version, action, kind in SCHEMAS
+        for broken in payload_breaks(version, action, kind)
     )
     assert set(kinds) == set(mutations.PAYLOAD_KINDS), kinds
 

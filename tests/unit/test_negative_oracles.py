@@ -36,7 +36,9 @@ V16, V201 = OcppVersion.V16, OcppVersion.V201
         (V201, "type", "Bogus", FAIL),
     ],
 )
-def test_payload_grading(version: OcppVersion, failure_class: str, outcome: str, verdict: str) -> None:
+def test_payload_grading(
+    version: OcppVersion, failure_class: str, outcome: str, verdict: str
+) -> None:
     graded = grade(version, oracles.payload_oracle(version, failure_class), Observed(outcome))
     assert graded.verdict == verdict, graded.message
 

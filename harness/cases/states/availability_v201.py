@@ -84,8 +84,9 @@ async def report(
         answer = await station.call("StatusNotification", status(evse_id, connector_id, value))
         check.must(
             answer.ok,
-            f"{step}: expected a valid StatusNotificationResponse to {value} on "
+            f"expected a valid StatusNotificationResponse to {value} on "
             f"{evse_id}/{connector_id}, saw {answer.describe()}",
+            ref=step,
         )
 
 
@@ -99,8 +100,20 @@ async def unavailable(
 ) -> None:
     """Reusable State Unavailable (Table 700): Inoperative for the scope, then Unavailable."""
     await change_availability(
-        station, dut, check, "Inoperative", evse=evse, connector=connector, ref="Table 700 step 1"
+        station,
+        dut,
+        check,
+        "Inoperative",
+        evse=evse,
+        connector=connector,
+        ref="Part 6 Table 700 step 1",
     )
     await report(
-        station, dut, check, "Unavailable", evse=evse, connector=connector, step="Table 700 step 4"
+        station,
+        dut,
+        check,
+        "Unavailable",
+        evse=evse,
+        connector=connector,
+        step="Part 6 Table 700 step 4",
     )

@@ -19,6 +19,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from harness.cases.checks import Checks
+from harness.cases.states.commands_v201 import commanded
+from harness.dut.device import Dut
+from harness.roles.exchange import Message
+from harness.roles.station import StationEmulator
 from harness.transport.tls import client_context
 
 #: Organization the emulated station puts in its CSRs (<Configured Organization>).
@@ -28,6 +33,7 @@ COUNTRY = "NL"
 UNIT = "conformance"
 
 PrivateKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+_STATION = "SignChargingStationCertificate"
 
 
 def new_key() -> ec.EllipticCurvePrivateKey:
@@ -138,3 +144,57 @@ def client_tls(ca_cert: Path, key: PrivateKey, chain: str) -> Iterator[ssl.SSLCo
         )
         key_path.chmod(0o600)
         yield client_context(ca_cert=ca_cert, client_cert=cert_path, client_key=key_path)
+
+
+def key_problems(certificate: x509.Certificate) -> list[str]:
+    """Key size and serial number rules of A00.FR.502/503/508 for an issued certificate."""
+    problems = []
+    key = certificate.public_key()
+    if isinstance(key, ec.EllipticCurvePublicKey) and key.key_size < 224:
+        problems.append(f"EC key of {key.key_size} bits, expected at least 224")
+    elif isinstance(key, rsa.RSAPublicKey) and key.key_size < 2048:
+        problems.append(f"RSA key of {key.key_size} bits, expected at least 2048")
+    if not certificate.serial_number:
+        problems.append("no serial number")
+    return problems
+
+
+async def renew(
+    station: StationEmulator,
+    dut: Dut,
+    check: Checks,
+    *,
+    requested: str,
+    certificate_type: str | None,
+    answer: str = "Accepted",
+) -> tuple[PrivateKey, Message | None]:
+    """Steps 1-6 of A02 (Memory State RenewChargingStationCertificate, Tables 457-460, 711).
+
+    The CSMS triggers `requested`; the station answers Accepted, sends a SignCertificateRequest
+    (with `certificate_type` unless None: combined), which must be Accepted, then takes the
+    CertificateSignedRequest and answers `answer`. Returns the new key and that request (None
+    when the CSMS rejected the CSR, so none can come).
+    """
+    station.on("TriggerMessage").respond(status="Accepted")
+    station.on("CertificateSigned").respond(status=answer)
+    trigger = await commanded(station, dut, "TriggerMessage", {"requestedMessage": requested})
+    check.equal(
+        trigger.get("requestedMessage"),
+        requested,
+        "step 1 TriggerMessageRequest.requestedMessage",
+        ref="F06.FR.01",
+    )
+    key = new_key()
+    request: dict[str, str] = {"csr": csr_pem(key, dut.station_id, v2g=requested != _STATION)}
+    if certificate_type is not None:
+        request["certificateType"] = certificate_type
+    sign = await station.call("SignCertificate", request)
+    if not check.equal(
+        sign.get("status"),
+        "Accepted",
+        "step 4 SignCertificateResponse.status",
+        ref="Part 6 Table 711 step 4",
+    ):
+        return key, None
+    signed = await station.expect("CertificateSigned", within=dut.timeouts.call)
+    return key, signed

@@ -104,8 +104,9 @@ class Session:
         answer = await self.station.call("TransactionEvent", payload)
         self.check.must(
             answer.ok,
-            f"{step}: expected a valid TransactionEventResponse to {payload['eventType']}/"
+            f"expected a valid TransactionEventResponse to {payload['eventType']}/"
             f"{payload['triggerReason']} seqNo {payload['seqNo']}, saw {answer.describe()}",
+            ref=step,
         )
         return answer
 
@@ -118,8 +119,9 @@ class Session:
         answer = await self.station.call("StatusNotification", status(evse_id, connector_id, value))
         self.check.must(
             answer.ok,
-            f"{step}: expected a valid StatusNotificationResponse to {value} on "
+            f"expected a valid StatusNotificationResponse to {value} on "
             f"{evse_id}/{connector_id}, saw {answer.describe()}",
+            ref=step,
         )
         return answer
 
@@ -137,7 +139,7 @@ async def ev_connected_pre_session(
 
     Started when no transaction runs yet (E01.FR.02), otherwise Updated; evse always given.
     """
-    await s.notify("Occupied", "Table 701 step 2")
+    await s.notify("Occupied", "Part 6 Table 701 step 2")
     s.ev_connected = True
     event_type = "Updated" if s.transaction.started else "Started"
     payload = s.event(
@@ -147,7 +149,7 @@ async def ev_connected_pre_session(
         meter_value=meter_value,
         chargingState="EVConnected",
     )
-    return await s.send(payload, "Table 701 step 4")
+    return await s.send(payload, "Part 6 Table 701 step 4")
 
 
 async def authorized(s: Session) -> CallOutcome:
@@ -158,7 +160,9 @@ async def authorized(s: Session) -> CallOutcome:
     authorize = await s.station.call("Authorize", idToken=id_token(s.dut))
     s.token_accepted(authorize, "AuthorizeResponse", "Part 6 Table 702 step 2")
     event_type = "Updated" if s.transaction.started else "Started"
-    answer = await s.send(s.event(event_type, "Authorized", with_token=True), "Table 702 step 4")
+    answer = await s.send(
+        s.event(event_type, "Authorized", with_token=True), "Part 6 Table 702 step 4"
+    )
     s.token_accepted(answer, "TransactionEventResponse", "Part 6 Table 702 step 4")
     s.authorized = True
     return answer
@@ -171,7 +175,7 @@ async def energy_transfer_started(s: Session) -> CallOutcome:
     if not s.ev_connected:
         await ev_connected_pre_session(s)
     payload = s.event("Updated", "ChargingStateChanged", chargingState="Charging")
-    answer = await s.send(payload, "Table 703 step 6")
+    answer = await s.send(payload, "Part 6 Table 703 step 6")
     s.charging = True
     return answer
 
@@ -181,7 +185,7 @@ async def energy_transfer_suspended(s: Session) -> CallOutcome:
     if not s.charging:
         await energy_transfer_started(s)
     payload = s.event("Updated", "ChargingStateChanged", chargingState="SuspendedEV")
-    answer = await s.send(payload, "Table 704 step 2")
+    answer = await s.send(payload, "Part 6 Table 704 step 2")
     s.charging = False
     return answer
 
@@ -191,7 +195,7 @@ async def stop_authorized(s: Session) -> CallOutcome:
     if not s.charging:
         await energy_transfer_started(s)
     payload = s.event("Updated", "StopAuthorized", with_token=True)
-    answer = await s.send(payload, "Table 705 step 2")
+    answer = await s.send(payload, "Part 6 Table 705 step 2")
     s.token_accepted(answer, "TransactionEventResponse", "Part 6 Table 705 step 2")
     s.stop_authorized = True
     return answer
@@ -202,7 +206,7 @@ async def ev_connected_post_session(s: Session) -> CallOutcome:
     if not s.stop_authorized:
         await stop_authorized(s)
     payload = s.event("Updated", "ChargingStateChanged", chargingState="EVConnected")
-    answer = await s.send(payload, "Table 706 step 2")
+    answer = await s.send(payload, "Part 6 Table 706 step 2")
     s.charging = False
     s.post_session = True
     return answer
@@ -223,7 +227,7 @@ async def ev_disconnected(
     """
     if after_session and not s.post_session:
         await ev_connected_post_session(s)
-    await s.notify("Available", "Table 707 step 2")
+    await s.notify("Available", "Part 6 Table 707 step 2")
     payload = s.event(
         "Ended" if ends else "Updated",
         "EVCommunicationLost",
@@ -232,6 +236,6 @@ async def ev_disconnected(
     )
     if ends:
         payload["transactionInfo"]["stoppedReason"] = "EVDisconnected"
-    answer = await s.send(payload, "Table 707 step 4")
+    answer = await s.send(payload, "Part 6 Table 707 step 4")
     s.ev_connected = s.charging = False
     return answer

@@ -25,6 +25,10 @@ class CsmsApp:
         self.ctx = CsmsContext(config, wirelog)
         self.stop_requested = asyncio.Event()
         self.websockets = WebsocketServer(self.ctx)
+        #: A TLS listener beside a profile 0/1 one, for stations raised to 2/3 (2.0.1 A05).
+        self.upgrade: WebsocketServer | None = None
+        if config.upgrade_listener and config.security_profile < 2:
+            self.upgrade = WebsocketServer(self.ctx, profile=2)
         self._runner: web.AppRunner | None = None
         self.api_url = ""
 
@@ -37,6 +41,8 @@ class CsmsApp:
         """Listen on both ports; return `{"ws_url", "api_url"}`."""
         config = self.ctx.config
         await self.websockets.start()
+        if self.upgrade is not None:
+            await self.upgrade.start()
         runner = web.AppRunner(
             build_app(self.ctx, self.stop_requested),
             access_log=None,
@@ -58,6 +64,8 @@ class CsmsApp:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(link.close(1001, "CSMS shutting down"), 5)
         await self.websockets.close()
+        if self.upgrade is not None:
+            await self.upgrade.close()
         if self._runner is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._runner.cleanup(), 5)

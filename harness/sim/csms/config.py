@@ -50,6 +50,8 @@ class CsmsConfig:
     v2g_ca_key: Path | None = None
     #: Id token -> group id token (2.0.1 C09 groupIdToken, C16 master pass group).
     token_groups: dict[str, str] = field(default_factory=dict)
+    #: Profile 0/1 CSMS: also listen with TLS, for stations raised to profile 2/3 (2.0.1 A05).
+    upgrade_listener: bool = False
     faults: frozenset[str] = frozenset()
     call_timeout: float = 10.0
     wire_log: Path | None = None
@@ -73,3 +75,5 @@ class CsmsConfig:
             raise ValueError(f"--path must start with '/', not {self.path!r}")
         if self.call_timeout <= 0:
             raise ValueError("--call-timeout must be positive")
+        if self.upgrade_listener and (self.server_cert is None or self.server_key is None):
+            raise ValueError("--upgrade-listener needs --server-cert and --server-key")

@@ -71,6 +71,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--v2g-ca-cert", type=Path, help="V2G root signing 15118 certificates")
     p.add_argument("--v2g-ca-key", type=Path, help="key of --v2g-ca-cert")
     p.add_argument(
+        "--upgrade-listener",
+        action="store_true",
+        help="profile 0/1: also listen with TLS for stations raised to profile 2/3 (A05)",
+    )
+    p.add_argument(
         "--token-group",
         action="append",
         type=_token,
@@ -112,6 +117,7 @@ def config_from(args: argparse.Namespace) -> CsmsConfig:
         v2g_ca_cert=args.v2g_ca_cert,
         v2g_ca_key=args.v2g_ca_key,
         token_groups=dict(args.token_group),
+        upgrade_listener=args.upgrade_listener,
         faults=frozenset(args.fault),
         call_timeout=args.call_timeout,
         wire_log=args.wire_log,

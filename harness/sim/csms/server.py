@@ -53,13 +53,17 @@ def basic_auth_ok(ctx: CsmsContext, station_id: str, header: str | None) -> bool
     return user_ok and password_ok
 
 
-def tls_context(ctx: CsmsContext) -> ssl.SSLContext | None:
-    """The server TLS context for profiles 2 and 3 (TLS 1.2 minimum), None for 0 and 1."""
+def tls_context(ctx: CsmsContext, profile: int | None = None) -> ssl.SSLContext | None:
+    """The server TLS context for profiles 2 and 3 (TLS 1.2 minimum), None for 0 and 1.
+
+    `profile` is the listener's profile (default: the configured one).
+    """
     config = ctx.config
-    if config.security_profile < 2:
+    profile = config.security_profile if profile is None else profile
+    if profile < 2:
         return None
     assert config.server_cert is not None and config.server_key is not None
-    mutual = config.security_profile == 3
+    mutual = profile == 3
     legacy = ctx.version is OcppVersion.V201 and ctx.fault("a201-tls-legacy-accepted")
     legacy = legacy or (ctx.version is OcppVersion.V16 and ctx.fault("sec16-tls-legacy"))
     context = server_context(
@@ -80,10 +84,12 @@ def tls_context(ctx: CsmsContext) -> ssl.SSLContext | None:
 class WebsocketServer:
     """Accept stations into `ctx.links`; one live connection per station id."""
 
-    def __init__(self, ctx: CsmsContext) -> None:
+    def __init__(self, ctx: CsmsContext, profile: int | None = None) -> None:
         self.ctx = ctx
-        self.ssl_context = tls_context(ctx)
-        self.port = ctx.config.port
+        #: The security profile this listener serves (a TLS listener also serves profile 3).
+        self.profile = ctx.config.security_profile if profile is None else profile
+        self.ssl_context = tls_context(ctx, self.profile)
+        self.port = ctx.config.port if profile is None else 0
         self._server: Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -110,7 +116,9 @@ class WebsocketServer:
             max_size=4 * 1024 * 1024,
         )
         self.port = next(iter(self._server.sockets)).getsockname()[1]
-        self.ctx.endpoints[self.ctx.config.security_profile] = self.url
+        served = (2, 3) if self.ssl_context is not None else (self.profile,)
+        for profile in served:
+            self.ctx.endpoints.setdefault(profile, self.url)
         self.ctx.wirelog.record("connection", f"reference CSMS listening on {self.url}")
 
     async def close(self) -> None:
@@ -130,6 +138,11 @@ class WebsocketServer:
         if station_id is None or not ctx.registry.is_known(station_id):
             return self._refuse(connection, 404, "unknown charging station identity")
         profile = security_profiles.expected_profile(ctx, station_id)
+        if self._below(profile):
+            # A05.FR.07 (TC_A_19_CSMS): no lower profile once the station was raised.
+            return self._refuse(
+                connection, 403, f"{station_id} must use security profile {profile} (TLS)"
+            )
         if profile == 3:
             common_name = peer_common_name(connection.transport.get_extra_info("ssl_object"))
             unchecked = ctx.version is OcppVersion.V201 and ctx.fault("a201-client-cn-unchecked")
@@ -150,6 +163,18 @@ class WebsocketServer:
             response.headers["WWW-Authenticate"] = 'Basic realm="OCPP", charset="UTF-8"'
             return response
         return None
+
+    def _below(self, expected: int) -> bool:
+        """True when a 2.0.1 station raised to TLS (profile 2/3) comes to a TLS-less listener.
+
+        Fault `a201-downgrade-accepted` lets it in anyway.
+        """
+        return (
+            expected >= 2
+            and self.ssl_context is None
+            and self.ctx.version is OcppVersion.V201
+            and not self.ctx.fault("a201-downgrade-accepted")
+        )
 
     def _refuse(self, connection: ServerConnection, status: int, reason: str) -> Response:
         self.ctx.wirelog.record("connection", f"handshake refused: HTTP {status} {reason}")

@@ -93,7 +93,7 @@ def check_csr(
 
 
 def sign_certificate(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
-    """Answer SignCertificateRequest: Accepted when the CSR will be signed (A02.FR.02 style).
+    """Answer SignCertificateRequest: Accepted when the CSR will be signed (A02, Table 711).
 
     Fault `a201-sign-rejected` rejects every request.
     """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Final
 
-from harness.sim.csms import commands, v201_provisioning
+from harness.sim.csms import commands, v201_provisioning, v201_security_profile
 from harness.sim.csms.commands import CommandError
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.state import StationRecord
@@ -47,6 +47,7 @@ async def send(ctx: CsmsContext, station_id: str, action: str, payload: Payload)
     body = await commands.send(ctx, station_id, action, payload)
     _password_faults(ctx, record, action, payload, body.get("response"), password)
     v201_provisioning.learn(record, action, payload, body.get("response"))
+    v201_security_profile.adopt(ctx, record, action, payload, body.get("response"))
     return body
 
 

@@ -121,5 +121,9 @@ class StationPlant(Plant):
         log.info("mains %s", "on" if on else "off")
         if on:
             self.station.power_up()
+            if self.fault("phy-resumes-after-power-loss"):
+                for evse in self.station.evses.values():
+                    if evse.plugged:
+                        evse.energized = True  # breaks 1.6 §4.10 / 2.0.1 E: no transaction
         else:
             self.station.spawn(self.station.power_down())

@@ -73,7 +73,8 @@ async def _signed_update(station: StationEmulator, dut: Dut, check: Checks, *, v
         "signingCertificate": signer.pem,
         "signature": signature,
     }
-    request = {"requestId": 8001 if valid else 8101, "retries": 1, "firmware": firmware}
+    asked_id = 8001 if valid else 8101
+    request = {"requestId": asked_id, "retries": 1, "firmware": firmware}
     sent = await csms_v16.command(
         station, dut, "SignedUpdateFirmware", request, {"status": "Accepted"}
     )
@@ -92,7 +93,7 @@ async def _signed_update(station: StationEmulator, dut: Dut, check: Checks, *, v
     check.equal(got.get("signature"), signature, "SignedUpdateFirmware.req signature", ref="L01")
     check.equal(got.get("location"), FIRMWARE_URL, "SignedUpdateFirmware.req location", ref="L01")
     request_id = sent.get("requestId")  # schema: integer; the notifications repeat it
-    return request_id if isinstance(request_id, int) else int(request["requestId"])
+    return request_id if isinstance(request_id, int) else asked_id
 
 
 @ocpp_case(

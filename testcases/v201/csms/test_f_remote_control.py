@@ -37,7 +37,10 @@ async def _remote_start(s: Session, step: str, *, transaction_id: str | None = N
 
 
 async def _started_remotely(s: Session, request: Message, step: str) -> None:
-    """Started on RemoteStart with the CSMS's remoteStartId; the EVSE named in the request."""
+    """Started on RemoteStart with the CSMS's remoteStartId; the EVSE named in the request.
+
+    The event carries the valid idToken, so the answer must say Accepted (idTokenInfo).
+    """
     started = s.event(
         "Started",
         "RemoteStart",
@@ -45,7 +48,8 @@ async def _started_remotely(s: Session, request: Message, step: str) -> None:
         with_token=True,
         remoteStartId=request.get("remoteStartId"),
     )
-    await s.send(started, step)
+    answer = await s.send(started, step)
+    s.token_accepted(answer, "TransactionEventResponse", step)
     s.authorized = True
 
 
@@ -59,7 +63,8 @@ async def test_remote_start_cable_first(station: StationEmulator, dut: Dut, chec
     updated = s.event(
         "Updated", "RemoteStart", with_token=True, remoteStartId=request.get("remoteStartId")
     )
-    await s.send(updated, "TC_F_01_CSMS step 4")
+    answer = await s.send(updated, "TC_F_01_CSMS step 4")
+    s.token_accepted(answer, "TransactionEventResponse", "TC_F_01_CSMS step 4")
     s.authorized = True
     await session_v201.energy_transfer_started(s)
 

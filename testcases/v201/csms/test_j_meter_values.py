@@ -42,8 +42,8 @@ async def _clock_round(
         answer = await station.call("MeterValues", payload)
         check.must(
             answer.ok,
-            f"{step}: expected a valid MeterValuesResponse for EVSE {evse}, saw "
-            f"{answer.describe()}",
+            f"expected a valid MeterValuesResponse for EVSE {evse}, saw {answer.describe()}",
+            ref=step,
         )
         component: Payload = {"name": "FiscalMetering"}
         if evse:
@@ -64,8 +64,8 @@ async def _clock_round(
     )
     check.must(
         notify.ok,
-        f"{step}: expected a valid NotifyEventResponse to FiscalMetering readings, saw "
-        f"{notify.describe()}",
+        f"expected a valid NotifyEventResponse to FiscalMetering readings, saw {notify.describe()}",
+        ref=step,
     )
 
 
