@@ -37,17 +37,6 @@ async def test_charging_session_plugin_first(
         meterValue=[{"timestamp": utc_timestamp(), "sampledValue": [{"value": "1500"}]}],
     )
     check.must(meter.ok, f"MeterValues.conf: {meter.describe()}", ref="1.6 §4.7")
-    stop = await station.call(
-        "StopTransaction",
-        transactionId=transaction_id,
-        idTag=dut.tokens.valid,
-        meterStop=2000,
-        timestamp=utc_timestamp(),
-        reason="Local",
-    )
-    check.equal(
-        (stop.get("idTagInfo") or {}).get("status"),
-        "Accepted",
-        "StopTransaction.conf idTagInfo.status for the valid idTag",
-        ref="1.6 §4.10",
+    await csms_v16.stop_transaction(
+        station, check, transaction_id, id_tag=dut.tokens.valid, meter_stop=2000
     )
