@@ -19,6 +19,21 @@ STEPS = (
     "change_availability",
 )
 
+#: Steps of a program played against a CSMS under test (the harness is the station).
+CSMS_STEPS = (
+    "authorize",
+    "start_transaction",
+    "meter_values",
+    "stop_transaction",
+    "status",
+    "heartbeat",
+    "connection_loss",
+    "remote_stop",
+)
+
+#: The steps a program may contain, by the role of the DUT it was played against.
+STEPS_BY_ROLE = {"station": STEPS, "csms": CSMS_STEPS}
+
 
 @dataclass(frozen=True)
 class Step:

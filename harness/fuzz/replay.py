@@ -1,7 +1,8 @@
 """Replay files: a failing fuzz program saved with its violation and frames, run again later.
 
 Format (JSON): `{"format": FORMAT, "case": id, "version": "2.0.1", "dut_role": "station",
-"violation": text, "steps": [{"step": name, ...params}], "frames": [text, ...]}`. A stateful
+"violation": text, "steps": [{"step": name, ...params}], "frames": [text, ...]}`; version and
+dut_role one of PROGRAM_KINDS, the steps those of the role (`program.STEPS_BY_ROLE`). A stateful
 run writes one for its shortest failing program; `ocpp-harness replay FILE` runs its steps
 against the DUT profile of that version and role and checks the same invariants.
 """
@@ -13,14 +14,27 @@ import json
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from harness.fuzz.program import STEPS, Failure, Step
-
-if TYPE_CHECKING:
-    from harness.fuzz.stateful_station import StationSession
+from harness.fuzz.program import STEPS_BY_ROLE, Failure, Step
 
 FORMAT = "ocpp-harness-replay/1"
+#: (version, dut_role) pairs that have stateful programs.
+PROGRAM_KINDS = (("2.0.1", "station"), ("1.6", "station"), ("2.0.1", "csms"), ("1.6", "csms"))
+_ALL_STEPS = tuple(dict.fromkeys(name for steps in STEPS_BY_ROLE.values() for name in steps))
+
+
+class ReplaySession(Protocol):
+    """A stateful session a program can be replayed on (station or CSMS under test)."""
+
+    def begin_example(self) -> None:
+        """Bring the DUT into the known state every program starts from."""
+
+    def step(self, name: str, **params: Any) -> None:
+        """Carry out one step."""
+
+    def check(self) -> None:
+        """Raise AssertionError when an invariant is broken."""
 
 
 class ReplayFileError(ValueError):
@@ -71,20 +85,28 @@ def load_replay(path: Path) -> Program:
         raise ReplayFileError(f"{path}: [format] = {shown!r}: expected {FORMAT!r}")
     steps = []
     for index, raw in enumerate(_need(document, "steps", list, path)):
-        if not isinstance(raw, dict) or raw.get("step") not in STEPS:
+        if not isinstance(raw, dict) or raw.get("step") not in _ALL_STEPS:
             shown = raw.get("step") if isinstance(raw, dict) else raw
             raise ReplayFileError(
-                f"{path}: [steps[{index}].step] = {shown!r}: expected one of {', '.join(STEPS)}"
+                f"{path}: [steps[{index}].step] = {shown!r}: expected one of "
+                f"{', '.join(_ALL_STEPS)}"
             )
         params = {k: v for k, v in raw.items() if k != "step"}
         steps.append(Step(str(raw["step"]), params))
     role = _need(document, "dut_role", str, path)
     version = _need(document, "version", str, path)
-    if (version, role) != ("2.0.1", "station"):
+    if (version, role) not in PROGRAM_KINDS:
+        kinds = "; ".join(f"{v!r}, {r!r}" for v, r in PROGRAM_KINDS)
         raise ReplayFileError(
-            f"{path}: [version, dut_role] = {version!r}, {role!r}: expected '2.0.1', 'station' "
-            "(stateful programs exist for 2.0.1 stations)"
+            f"{path}: [version, dut_role] = {version!r}, {role!r}: expected one of {kinds} "
+            "(the versions and roles that have stateful programs)"
         )
+    for index, step in enumerate(steps):
+        if step.name not in STEPS_BY_ROLE[role]:
+            raise ReplayFileError(
+                f"{path}: [steps[{index}].step] = {step.name!r}: not a step against a {role} "
+                f"under test; expected one of {', '.join(STEPS_BY_ROLE[role])}"
+            )
     return Program(
         case=_need(document, "case", str, path),
         version=version,
@@ -94,8 +116,19 @@ def load_replay(path: Path) -> Program:
     )
 
 
-async def replay_program(session: StationSession, program: Program) -> str | None:
-    """Run the program's steps from a power cycle, checking after each; the violation or None."""
+def require_kind(program: Program, path: Path, version: str, dut_role: str) -> None:
+    """Raise ReplayFileError unless the program was found against a `dut_role` of `version`."""
+    if (program.version, program.dut_role) != (version, dut_role):
+        raise ReplayFileError(
+            f"{path}: [version, dut_role] = {program.version!r}, {program.dut_role!r}: this "
+            f"replay case plays {version!r}, {dut_role!r} (replay {program.case}'s programs "
+            "with ocpp-harness replay FILE)"
+        )
+
+
+async def replay_program(session: ReplaySession, program: Program) -> str | None:
+    """Run the program's steps from the known start state, checking after each; the violation
+    or None."""
     await asyncio.to_thread(session.begin_example)
     for step in program.steps:
         await asyncio.to_thread(partial(session.step, step.name, **step.params))

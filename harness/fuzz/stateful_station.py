@@ -1,92 +1,116 @@
-"""Stateful fuzzing of a 2.0.1 charging station: Hypothesis drives random sessions, the
-invariants of `invariants_v201` judge every step, failures shrink to a replayable program.
+"""Stateful fuzzing of a charging station: Hypothesis drives random sessions, the invariants
+of the station's OCPP version judge every step, failures shrink to a replayable program.
 
-A Hypothesis `RuleBasedStateMachine` runs in a worker thread; each rule is one step
-(plug in, start a session, unplug, remote start/stop, a connection loss, availability) that
-is carried out on the case's event loop (`asyncio.run_coroutine_threadsafe`) through the
-DUT's action backend and the harness CSMS. Every example starts from a power cycle.
-
-The run is bounded by `Budget.seconds`: once spent, steps do nothing, so Hypothesis finishes
-its remaining examples and shrink attempts at once. Every failing example is recorded; the
-shortest one is the result (Hypothesis's shrinker produces ever shorter ones while time
-lasts), with its steps, the violation and the frames of that example: `replay` runs it again.
+Each rule is one step (plug in, start a session, unplug, remote start/stop, a connection loss,
+availability) carried out through the DUT's action backend and the harness CSMS; every example
+starts from a power cycle. What differs between versions (the commands' payloads, the
+invariants: `invariants_v201`, `invariants_v16`) is a `StationRules` object; 2.0.1's is
+`V201Rules` here, 1.6's is `station_rules_16.V16Rules`. Running, budget and shrinking:
+`stateful_run`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import Coroutine
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, Protocol
 
-from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    rule,
-    run_state_machine_as_test,
-)
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from harness.dut.device import Dut
 from harness.fuzz.invariants_v201 import running_transactions, transaction_violation
-from harness.fuzz.program import Failure, Step
+from harness.fuzz.program import Step
+from harness.fuzz.stateful_run import Budget, FuzzSession, run_machine
 from harness.outcomes import ExpectationFailed
 from harness.roles.csms import CsmsEmulator
 from harness.roles.exchange import Message
 
-T = TypeVar("T")
+__all__ = ["QUIET", "Budget", "StationRules", "StationSession", "V201Rules", "fuzz_station"]
 
 #: Seconds without a new message after which the station counts as settled.
 QUIET = 0.15
 
 
-@dataclass(frozen=True)
-class Budget:
-    """How much fuzzing one run does."""
+class StationRules(Protocol):
+    """What a station's OCPP version decides in a stateful run."""
 
-    examples: int = 6
-    steps: int = 6
-    seconds: float = 15.0
-    derandomize: bool = True
+    #: The message a running transaction sends periodically (awaited after a reconnect).
+    update_action: str
+
+    async def remote_start(self, csms: CsmsEmulator, dut: Dut, evse: int) -> None:
+        """Ask the station to start a transaction on `evse`."""
+
+    async def remote_stop(self, csms: CsmsEmulator, transaction: object) -> None:
+        """Ask the station to stop a running transaction (an id from `running`)."""
+
+    async def change_availability(self, csms: CsmsEmulator, evse: int, status: str) -> None:
+        """Make `evse` Operative or Inoperative."""
+
+    def running(self, messages: Iterable[Message]) -> dict[int, Any]:
+        """EVSE id -> id of the transaction running there, from the station's messages."""
+
+    def violation(self, messages: Iterable[Message], *, complete: bool) -> str | None:
+        """The first invariant the messages break, or None; `complete`: nothing is queued."""
 
 
-class StationSession:
+class V201Rules:
+    """2.0.1: RequestStart/StopTransaction, ChangeAvailability per EVSE, `invariants_v201`."""
+
+    update_action = "TransactionEvent"
+
+    def __init__(self) -> None:
+        self.remote_start_id = 0
+
+    async def remote_start(self, csms: CsmsEmulator, dut: Dut, evse: int) -> None:
+        """RequestStartTransaction with the valid token (F01)."""
+        self.remote_start_id += 1
+        await csms.call(
+            "RequestStartTransaction",
+            idToken={"idToken": dut.tokens.valid, "type": dut.tokens.token_type},
+            remoteStartId=self.remote_start_id,
+            evseId=evse,
+        )
+
+    async def remote_stop(self, csms: CsmsEmulator, transaction: object) -> None:
+        """RequestStopTransaction (F03)."""
+        await csms.call("RequestStopTransaction", transactionId=transaction)
+
+    async def change_availability(self, csms: CsmsEmulator, evse: int, status: str) -> None:
+        """ChangeAvailability of one EVSE (G03)."""
+        await csms.call("ChangeAvailability", operationalStatus=status, evse={"id": evse})
+
+    def running(self, messages: Iterable[Message]) -> dict[int, Any]:
+        """Transactions Started and not Ended (invariants_v201)."""
+        return dict(running_transactions(messages))
+
+    def violation(self, messages: Iterable[Message], *, complete: bool) -> str | None:
+        """seqNo, Started/Ended and register rules (invariants_v201)."""
+        return transaction_violation(messages, complete=complete)
+
+
+class StationSession(FuzzSession):
     """Carries out steps against the station under test and checks the invariants.
 
     Called from the Hypothesis thread; every coroutine runs on the case's loop, bounded.
     """
 
-    def __init__(self, csms: CsmsEmulator, dut: Dut, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        csms: CsmsEmulator,
+        dut: Dut,
+        loop: asyncio.AbstractEventLoop,
+        rules: StationRules | None = None,
+    ) -> None:
+        super().__init__(loop)
         self.csms = csms
         self.dut = dut
-        self.loop = loop
+        self.rules: StationRules = rules if rules is not None else V201Rules()
         self.evses = [evse.id for evse in dut.profile.evses]
-        self.failures: list[Failure] = []
-        self.examples = 0
-        self.steps: list[Step] = []
         self.window = 0.0
         self.offline = False
         self.plugged: set[int] = set()
-        self.remote_start_id = 0
-        self.deadline = float("inf")
-
-    # -- bridging ---------------------------------------------------------------------------
-    def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
-        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
-        try:
-            return future.result(timeout)
-        except TimeoutError:
-            future.cancel()
-            raise
-
-    @property
-    def spent(self) -> bool:
-        """The time budget is used up: steps and checks do nothing any more."""
-        return time.monotonic() >= self.deadline
 
     # -- examples ---------------------------------------------------------------------------
     def begin_example(self) -> None:
@@ -143,23 +167,13 @@ class StationSession:
         elif step.name == "connection_loss":
             await self._connection_loss(step.params.get("offline_unplug"))
         elif step.name == "remote_start":
-            self.remote_start_id += 1
-            await self.csms.call(
-                "RequestStartTransaction",
-                idToken={"idToken": self.dut.tokens.valid, "type": self.dut.tokens.token_type},
-                remoteStartId=self.remote_start_id,
-                evseId=evse,
-            )
+            await self.rules.remote_start(self.csms, self.dut, evse)
         elif step.name == "remote_stop":
-            running = running_transactions(self._window_messages())
+            running = self.rules.running(self._window_messages())
             if evse in running:
-                await self.csms.call("RequestStopTransaction", transactionId=running[evse])
+                await self.rules.remote_stop(self.csms, running[evse])
         elif step.name == "change_availability":
-            await self.csms.call(
-                "ChangeAvailability",
-                operationalStatus=step.params["status"],
-                evse={"id": evse},
-            )
+            await self.rules.change_availability(self.csms, evse, step.params["status"])
         await self._settle()
 
     async def _connection_loss(self, offline_unplug: int | None) -> None:
@@ -173,12 +187,12 @@ class StationSession:
         await self.dut.go_online()
         await self.csms.wait_connected(within=self.dut.timeouts.connect)
         self.offline = False
-        if running_transactions(self._window_messages()):
-            # A running transaction reports within TxUpdatedInterval; see what follows a
+        if self.rules.running(self._window_messages()):
+            # A running transaction reports within its update interval; see what follows a
             # reconnect before the next step (bounded: the interval plus a call timeout).
             with contextlib.suppress(ExpectationFailed):
                 await self.csms.expect_any(
-                    [("TransactionEvent", None)],
+                    [(self.rules.update_action, None)],
                     within=self.dut.timeouts.meter_interval + self.dut.timeouts.call,
                     since=mark,
                 )
@@ -192,16 +206,9 @@ class StationSession:
             return
         messages = self._window_messages()
         self.csms.consume_all(self.window)
-        problem = transaction_violation(messages, complete=not self.offline)
-        if problem is None:
-            return
-        frames = tuple(m.summary()[:400] for m in messages)
-        self.failures.append(Failure(tuple(self.steps), problem, frames))
-        raise AssertionError(problem)
-
-    def shortest(self) -> Failure | None:
-        """The shortest recorded failing program (the shrunk one, while time lasted)."""
-        return min(self.failures, key=lambda f: len(f.steps), default=None)
+        problem = self.rules.violation(messages, complete=not self.offline)
+        if problem is not None:
+            self.fail(problem, tuple(m.summary()[:400] for m in messages))
 
 
 def machine_for(session: StationSession) -> type[RuleBasedStateMachine]:
@@ -258,27 +265,10 @@ def machine_for(session: StationSession) -> type[RuleBasedStateMachine]:
     return StationMachine
 
 
-async def fuzz_station(csms: CsmsEmulator, dut: Dut, budget: Budget) -> StationSession:
+async def fuzz_station(
+    csms: CsmsEmulator, dut: Dut, budget: Budget, rules: StationRules | None = None
+) -> StationSession:
     """Run the state machine within `budget`; the session holds the recorded failures."""
-    session = StationSession(csms, dut, asyncio.get_running_loop())
-    session.deadline = time.monotonic() + budget.seconds
-    config = settings(
-        max_examples=budget.examples,
-        stateful_step_count=budget.steps,
-        deadline=None,
-        database=None,
-        derandomize=budget.derandomize,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.generate, Phase.shrink],
-        report_multiple_bugs=False,
-    )
-    machine = machine_for(session)
-
-    def run() -> None:
-        # The failure itself is recorded in the session; Hypothesis's own exception (the
-        # falsifying example, or "flaky" once the budget made a replay do nothing) is not.
-        with contextlib.suppress(Exception):
-            run_state_machine_as_test(machine, settings=config)
-
-    await asyncio.to_thread(run)
+    session = StationSession(csms, dut, asyncio.get_running_loop(), rules)
+    await run_machine(machine_for(session), session, budget)
     return session

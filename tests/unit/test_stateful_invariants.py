@@ -91,8 +91,18 @@ def test_replay_file_round_trip(tmp_path: Path) -> None:
         ({"format": FORMAT, "steps": "x"}, "[steps] = 'x': expected a list"),
         ({"format": FORMAT, "steps": [{"step": "fly"}]}, "[steps[0].step] = 'fly'"),
         (
-            {"format": FORMAT, "steps": [], "dut_role": "csms", "version": "2.0.1", "case": "x"},
-            "expected '2.0.1', 'station'",
+            {"format": FORMAT, "steps": [], "dut_role": "csms", "version": "2.1", "case": "x"},
+            "[version, dut_role] = '2.1', 'csms': expected one of '2.0.1', 'station'",
+        ),
+        (
+            {
+                "format": FORMAT,
+                "steps": [{"step": "plug_in"}],
+                "dut_role": "csms",
+                "version": "1.6",
+                "case": "x",
+            },
+            "[steps[0].step] = 'plug_in': not a step against a csms under test",
         ),
     ],
 )
