@@ -62,7 +62,7 @@ def token_statuses(profile: DutProfile) -> dict[str, str]:
     }
     if tokens.group:
         statuses[tokens.group] = "Accepted"
-    for extra in (tokens.valid2, tokens.master_pass_token):
+    for extra in (tokens.valid2, tokens.master_pass_token, tokens.emaid):
         if extra:
             statuses[extra] = "Accepted"
     return statuses

@@ -254,7 +254,8 @@ def _backend_configured(p: DutProfile) -> FieldError | None:
 def _tokens_distinct(p: DutProfile) -> FieldError | None:
     """Each token plays another part; compare case-insensitively (2.x IdToken)."""
     seen: dict[str, str] = {}
-    for part in ("valid", "invalid", "blocked", "expired", "valid2", "master_pass_token"):
+    parts = ("valid", "invalid", "blocked", "expired", "valid2", "master_pass_token", "emaid")
+    for part in parts:
         value: str | None = getattr(p.tokens, part)
         if value is None:
             continue

@@ -295,4 +295,5 @@ def token_fields(version: OcppVersion) -> tuple[Field, ...]:
         Field("master_pass", _optional_token(TOKEN_MAX[version])),
         Field("valid2", _optional_token(TOKEN_MAX[version])),
         Field("master_pass_token", _optional_token(TOKEN_MAX[version])),
+        Field("emaid", _optional_token(TOKEN_MAX[version])),
     )

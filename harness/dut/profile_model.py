@@ -168,6 +168,8 @@ class Tokens:
     valid2: str | None = None
     #: A token whose group id token is the master pass group `master_pass` (2.0.1 C16).
     master_pass_token: str | None = None
+    #: A valid eMAID: the CN of the contract certificate in ISO 15118 cases (2.0.1 C07).
+    emaid: str | None = None
 
 
 @dataclass(frozen=True)

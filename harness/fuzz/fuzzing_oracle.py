@@ -9,10 +9,15 @@ response schema, or a CALLERROR a conforming receiver may send for a valid messa
   receiver's configured maximum (`LIMITED_LISTS`): the fuzzer does not know the maximum, so it
   is accepted whenever the list has more than one entry.
 
-Every other code says the receiver failed on valid input: InternalError (it crashed), a
-format-class code (FormatViolation, TypeConstraintViolation, ... : it claims a valid payload is
-malformed), GenericError, SecurityError, ProtocolError. The DUT must also keep the connection
-open, unless it accepted a restart-capable command (fuzzing_actions.RESTART_CAPABLE).
+PropertyConstraintViolation, OccurrenceConstraintViolation (other lists), GenericError and
+SecurityError break a SHOULD (`SOFT`): the payload meets every schema constraint, so a value the
+DUT cannot use (an unknown connector, say) should get a CALLRESULT with a Rejected-like status,
+but these codes can describe limits of the DUT beyond the schema. Every other code breaks a
+MUST: InternalError (the receiver failed on valid input), the format-class codes
+FormatViolation / FormationViolation / TypeConstraintViolation / ProtocolError /
+RpcFrameworkError (a valid payload called malformed), codes outside the version's table. The
+DUT must also keep the connection open, unless it accepted a restart-capable command
+(fuzzing_actions.RESTART_CAPABLE).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from harness.roles.exchange import CallOutcome
 
 UNSUPPORTED: Final = frozenset({"NotImplemented", "NotSupported"})
 OCCURRENCE: Final = frozenset({"OccurrenceConstraintViolation", "OccurenceConstraintViolation"})
+#: Codes that break a SHOULD rather than a MUST for a schema-valid CALL (see module doc).
+SOFT: Final = OCCURRENCE | {"PropertyConstraintViolation", "GenericError", "SecurityError"}
 
 #: (action, list property) -> the configuration that bounds the list's length.
 LIMITED_LISTS: Final = {
@@ -54,13 +61,15 @@ class Judgement:
     """The oracle's view of one exchange.
 
     `judged` is False when the exchange says nothing about the DUT (it was cut off by a
-    restart the DUT was allowed to do). `note` names a legitimate CallError.
+    restart the DUT was allowed to do). `level` is the requirement level a failure breaks
+    (MUST or SHOULD). `note` names a legitimate CallError.
     """
 
     passed: bool
     reason: str = ""
     judged: bool = True
     note: str = ""
+    level: str = "MUST"
 
 
 OK: Final = Judgement(True)
@@ -114,4 +123,5 @@ def _judge_error(
         False,
         f"{action}: schema-valid CALL answered with CALLERROR {code}; expected a CALLRESULT "
         f"or {' / '.join(sorted(UNSUPPORTED))} ({spec_ref(version)})",
+        level="SHOULD" if code in SOFT else "MUST",
     )

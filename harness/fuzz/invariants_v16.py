@@ -12,8 +12,9 @@ offline period), so arrival order is the order of events. Per connector and tran
   to a transaction), and no MeterValues or StopTransaction names a transactionId the Central
   System never gave or that is already stopped;
 * meterStop >= meterStart, and the Energy.Active.Import.Register readings of a transaction
-  (meterStart, MeterValues, transactionData, meterStop) never decrease (§7.31: a register),
-  allowing REGISTER_RESOLUTION for whole-Wh fields;
+  (meterStart, MeterValues, transactionData, meterStop) never decrease (§7.31: a register) in
+  the order of their timestamps (arrival order when one has none), allowing
+  REGISTER_RESOLUTION for whole-Wh fields;
 * StatusNotification Charging only while a transaction runs on that connector (§4.9, §7.7).
 """
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from harness.roles.exchange import Message
@@ -29,6 +30,7 @@ from harness.roles.exchange import Message
 REGISTER = "Energy.Active.Import.Register"
 #: meterStart/meterStop are whole Wh: a truncated register may sit this far below a reading.
 REGISTER_RESOLUTION = 1.0
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -39,13 +41,24 @@ class _Transaction:
     connector: int
     start: Message
     stop: Message | None = None
-    readings: list[tuple[str, float]] = field(default_factory=list)
+    #: (when, what, Wh) of every register reading; `when` None without a timestamp.
+    readings: list[tuple[datetime | None, str, float]] = field(default_factory=list)
 
 
-def register_readings(meter_values: Any) -> list[float]:
-    """Energy.Active.Import.Register readings (Wh) of a MeterValue list, in order."""
-    found: list[float] = []
+def _parse(value: object) -> datetime | None:
+    """An OCPP dateTime (UTC when it names no offset), or None when absent or unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def register_readings(meter_values: Any) -> list[tuple[datetime | None, float]]:
+    """(timestamp, Wh) of the Energy.Active.Import.Register readings of a MeterValue list."""
+    found: list[tuple[datetime | None, float]] = []
     for meter_value in meter_values or []:
+        when = _parse(meter_value.get("timestamp"))
         for sampled in meter_value.get("sampledValue") or []:
             if sampled.get("measurand", REGISTER) != REGISTER or sampled.get("phase"):
                 continue
@@ -55,7 +68,7 @@ def register_readings(meter_values: Any) -> list[float]:
                 value = float(sampled["value"])
             except (KeyError, TypeError, ValueError):
                 continue
-            found.append(value * 1000 if sampled.get("unit") == "kWh" else value)
+            found.append((when, value * 1000 if sampled.get("unit") == "kWh" else value))
     return found
 
 
@@ -69,10 +82,7 @@ def _periodic(meter_values: Any) -> bool:
 
 
 def _time(message: Message) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(message.payload["timestamp"]))
-    except (KeyError, ValueError):
-        return None
+    return _parse(message.payload.get("timestamp"))
 
 
 class _Walk:
@@ -100,7 +110,8 @@ class _Walk:
         answer = message.answer or {}
         tx_id = answer.get("transactionId")
         tx = _Transaction(tx_id if isinstance(tx_id, int) else None, connector, message)
-        tx.readings.append(("meterStart", float(message.payload.get("meterStart", 0))))
+        meter_start = float(message.payload.get("meterStart", 0))
+        tx.readings.append((_time(message), "meterStart", meter_start))
         self.transactions.append(tx)
         self.running[connector] = tx
         if tx.tx_id is not None:
@@ -141,8 +152,8 @@ class _Walk:
                 f"connector {tx.connector} (1.6 §4.7)"
             )
         else:
-            for value in register_readings(payload.get("meterValue")):
-                tx.readings.append((f"MeterValues at {message.at:.3f} s", value))
+            for when, value in register_readings(payload.get("meterValue")):
+                tx.readings.append((when, f"MeterValues at {message.at:.3f} s", value))
 
     def stop(self, message: Message) -> None:
         tx = self._known(message, "StopTransaction")
@@ -158,17 +169,17 @@ class _Walk:
         tx.stop = message
         if self.running.get(tx.connector) is tx:
             del self.running[tx.connector]
-        for value in register_readings(message.payload.get("transactionData")):
-            tx.readings.append(("transactionData", value))
+        for when, value in register_readings(message.payload.get("transactionData")):
+            tx.readings.append((when, "transactionData", value))
         meter_stop = float(message.payload.get("meterStop", 0))
-        meter_start = tx.readings[0][1]
+        meter_start = tx.readings[0][2]
         if meter_stop < meter_start:
             self.problem = (
                 f"transaction {tx.tx_id}: meterStop {meter_stop:g} Wh is below meterStart "
                 f"{meter_start:g} Wh (1.6 §4.8, §4.10)"
             )
             return
-        tx.readings.append(("meterStop", meter_stop))
+        tx.readings.append((_time(message), "meterStop", meter_stop))
 
     def status(self, message: Message) -> None:
         if message.payload.get("status") == "Charging":
@@ -177,9 +188,13 @@ class _Walk:
 
 
 def _register_problem(tx: _Transaction) -> str | None:
-    """Readings in order never fall more than REGISTER_RESOLUTION below the highest so far."""
+    """Readings in time order never fall more than REGISTER_RESOLUTION below the highest
+    so far (arrival order if a reading has no timestamp; ties keep arrival order)."""
+    readings = tx.readings
+    if all(when is not None for when, _, _ in readings):
+        readings = sorted(readings, key=lambda reading: reading[0] or _EPOCH)
     highest: tuple[str, float] | None = None
-    for label, value in tx.readings:
+    for _, label, value in readings:
         if highest is not None and value < highest[1] - REGISTER_RESOLUTION:
             return (
                 f"transaction {tx.tx_id}: {REGISTER} {value:g} Wh ({label}) is below "

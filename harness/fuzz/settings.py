@@ -1,8 +1,10 @@
 """Fuzzing effort profiles: `ci` (default), `lab`, `soak` (`--ocpp-fuzz-profile`).
 
 A profile says how many schema-valid CALLs each action gets, how many extra exchanges may be
-spent shrinking a failure to a minimal one, and how much time a FUZZ_ case may take on top of
-the DUT profile's `timeouts.case`.
+spent shrinking a failure to a minimal one, and how long the fuzzing may take. The time is also
+bounded by the DUT profile: a run uses at most `CASE_SHARE` of `timeouts.case` (the case
+deadline covers the boot too), so lab and soak runs need a DUT profile with a long
+`timeouts.case`.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ PROFILES: Final = {
     ),
 }
 DEFAULT_PROFILE: Final = "ci"
+#: Share of the DUT profile's case deadline a fuzz run may use.
+CASE_SHARE: Final = 0.6
 
 
 def fuzz_profile(name: str | None) -> FuzzProfile:
@@ -45,11 +49,12 @@ def fuzz_profile(name: str | None) -> FuzzProfile:
     return PROFILES[chosen]
 
 
+def time_budget(profile: FuzzProfile, case_deadline: float) -> float:
+    """Seconds a run may fuzz: the profile's budget within CASE_SHARE of the case deadline."""
+    return min(profile.time_budget, CASE_SHARE * case_deadline)
+
+
 def action_seed(seed: int, action: str) -> int:
     """A per-action seed, stable across processes (no `hash()` randomisation)."""
     return zlib.crc32(f"{seed}:{action}".encode()) & 0xFFFFFFFF
 
-
-def extra_deadline(case_id: str, profile_name: str | None) -> float:
-    """Seconds a case may run beyond `timeouts.case`: the fuzz time budget for FUZZ_ cases."""
-    return fuzz_profile(profile_name).time_budget if case_id.startswith("FUZZ_") else 0.0

@@ -97,7 +97,7 @@ _BASE_STATION_FAULTS: dict[str, Fault] = {
     "meter-stop-wrong": Fault(
         "1.6 StopTransaction meterStop / 2.0.1 Ended energy register is 10 % below the real "
         "register (1.6 §6.49 / 2.0.1 E06)",
-        ("TC_068_CS", "TC_012_CS", "TC_005_1_CS"),
+        ("TC_068_CS", "TC_012_CS", "TC_005_1_CS", "FUZZ_16_CS_stateful"),
     ),
     "no-heartbeat": Fault("never sends Heartbeat (1.6 §4.6 / 2.0.1 G02)", ("TC_001_CS",)),
     "no-basic-auth": Fault(
@@ -448,6 +448,11 @@ _BASE_STATION_FAULTS: dict[str, Fault] = {
         "2.0.1: after a reconnect, the next TransactionEvent of a running transaction skips "
         "one seqNo (Part 6 general tool rules: seqNo numbered without gaps)",
         ("FUZZ_201_CS_stateful",),
+    ),
+    "tx-restarted-after-reconnect": Fault(
+        "1.6: after a reconnect, sends a new StartTransaction.req for each running transaction "
+        "(1.6 §4.8: one StartTransaction.req per transaction; the first is never stopped)",
+        ("FUZZ_16_CS_stateful",),
     ),
     # 1.6 Firmware Management (§4.4, §4.5, §5.9, §5.19): v16_firmware.
     "firmware-skips-installing": Fault(

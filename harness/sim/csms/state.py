@@ -89,6 +89,8 @@ class StationRecord:
     security_profile: int | None = None
     #: 2.0.1 network connection profiles the station accepted: slot -> securityProfile (B09).
     network_profiles: dict[int, int] = field(default_factory=dict)
+    #: 2.0.1 contract certificate status per eMAID, from OCSP before answering Authorize (C07).
+    contract_statuses: dict[str, str] = field(default_factory=dict)
     #: 1.6 idTags an Authorize.conf accepted (harness/sim/csms/v16_auth.py).
     authorized_tags: set[str] = field(default_factory=set)
     #: 1.6 Local Authorization List version the station accepted last (v16_local_list.py).

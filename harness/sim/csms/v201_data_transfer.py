@@ -30,9 +30,7 @@ def has_custom_data(value: object, depth: int = 0) -> bool:
 def screen(ctx: CsmsContext, _record: StationRecord, action: str, payload: Payload) -> None:
     """Fault `p201-custom-data-rejected`: FormatViolation for any customData."""
     if ctx.fault("p201-custom-data-rejected") and has_custom_data(payload):
-        raise CallErrorReply(
-            "FormatViolation", f"{action} has an unexpected property customData"
-        )
+        raise CallErrorReply("FormatViolation", f"{action} has an unexpected property customData")
 
 
 def adjust(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 from collections.abc import Callable
 
 from harness.sim.rig.scpi import ScpiInstrument
@@ -77,6 +78,7 @@ class InstrumentServer:
                 except asyncio.LimitOverrunError:
                     log.warning("%s: line over %d bytes; dropping the client", self.name, MAX_LINE)
                     return
+                _quick_ack(writer)
                 line = raw.decode("ascii", errors="replace").rstrip("\r\n")
                 self._log("in", line)
                 answer = self.instrument.handle(line)
@@ -96,3 +98,13 @@ class InstrumentServer:
         log.debug("%s %s %s", self.name, "<-" if direction == "in" else "->", text)
         if self.on_io is not None:
             self.on_io(self.name, direction, text)
+
+
+def _quick_ack(writer: asyncio.StreamWriter) -> None:
+    """Acknowledge at once (Linux TCP_QUICKACK): a client that writes a set command and then
+    its error query would otherwise wait for the delayed ACK (about 40 ms, Nagle)."""
+    option = getattr(socket, "TCP_QUICKACK", None)
+    sock = writer.get_extra_info("socket")
+    if option is not None and sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.IPPROTO_TCP, option, 1)

@@ -124,8 +124,32 @@ class V16:
 
     async def on_reconnected(self) -> None:
         """Report statuses that changed while offline (§4.9)."""
+        if self.config.fault("tx-restarted-after-reconnect"):
+            self._restart_transactions()
         for connector in (0, *self.station.evses):
             await self.report(connector)
+
+    def _restart_transactions(self) -> None:
+        """Fault tx-restarted-after-reconnect: queue a new StartTransaction.req for every
+        running transaction (breaks §4.8: one StartTransaction.req per transaction)."""
+        for evse in self.station.evses.values():
+            tx = evse.transaction
+            if tx is None or tx.id_token is None:
+                continue
+            payload: Payload = {
+                "connectorId": evse.id,
+                "idTag": tx.id_token,
+                "meterStart": evse.meter_wh(),
+                "timestamp": utc_timestamp(),
+            }
+
+            def build(payload: Payload = payload) -> Payload:
+                return payload
+
+            def assigned(result: Payload, tx: Transaction = tx) -> None:
+                tx.csms_id = int(result["transactionId"])
+
+            self.station.queue.put("StartTransaction", build, assigned)
 
     async def handle(self, call: Call) -> Answer | None:
         """Answer a Central System CALL (v16_commands)."""

@@ -135,5 +135,6 @@ async def test_subprotocol_validation(station: StationEmulator, dut: Dut, check:
         ref="Part 4 §3.1.2",
     )
     if refused is None and station.connection is not None:
-        header = station.connection.websocket.response.headers.get("Sec-WebSocket-Protocol")
+        response = station.connection.websocket.response
+        header = response.headers.get("Sec-WebSocket-Protocol") if response else None
         check.equal(header, wanted, "step 4 Sec-WebSocket-Protocol of the upgrade response")

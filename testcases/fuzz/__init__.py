@@ -1,0 +1,1 @@
+"""Property-based fuzzing: schema-valid CALLs from the official schemas (harness/fuzz/)."""
