@@ -9,6 +9,9 @@ from pathlib import Path
 
 from harness.cases.coverage import TESTCASES_DIR, coverage_rows, coverage_table, implemented_cases
 
+#: The virtual lab's rig description (rigs/virtual.toml), used by `demo`.
+VIRTUAL_RIG = TESTCASES_DIR.parent / "rigs" / "virtual.toml"
+
 
 def _demo(args: argparse.Namespace) -> int:
     import pytest
@@ -22,6 +25,8 @@ def _demo(args: argparse.Namespace) -> int:
             f"--ocpp-report-dir={reports}",
             f"--junitxml={reports / 'junit.xml'}",
             f"--alluredir={reports / 'allure-results'}",
+            # The physical cases run against the virtual lab; a later --ocpp-rig overrides it.
+            f"--ocpp-rig={VIRTUAL_RIG}",
             "-p",
             "no:cacheprovider",
             "-q",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
@@ -34,14 +35,16 @@ class Budget:
     derandomize: bool = True
 
 
-def budget_for(case_seconds: float, fuzz_profile: str, *, ci_examples: int = 6) -> Budget:
+def budget_for(
+    case_seconds: float, fuzz_profile: str, *, ci_examples: int = 6, ci_steps: int = 6
+) -> Budget:
     """The run's size: per fuzz profile (ci, lab, soak), within half of the case deadline."""
     half = case_seconds / 2
     if fuzz_profile == "soak":
         return Budget(examples=200, steps=20, seconds=half, derandomize=False)
     if fuzz_profile == "lab":
         return Budget(examples=40, steps=12, seconds=half, derandomize=False)
-    return Budget(examples=ci_examples, steps=6, seconds=min(15.0, half), derandomize=True)
+    return Budget(examples=ci_examples, steps=ci_steps, seconds=min(15.0, half), derandomize=True)
 
 
 class FuzzSession:
@@ -52,7 +55,18 @@ class FuzzSession:
         self.failures: list[Failure] = []
         self.examples = 0
         self.steps: list[Step] = []
+        #: How often each step was carried out in the whole run.
+        self.performed: Counter[str] = Counter()
         self.deadline = float("inf")
+
+    def take_step(self, step: Step) -> None:
+        """Add `step` to the current program (before carrying it out)."""
+        self.steps.append(step)
+        self.performed[step.name] += 1
+
+    def coverage(self) -> str:
+        """`name x count, ...` of the steps carried out in the run."""
+        return ", ".join(f"{name} x{count}" for name, count in sorted(self.performed.items()))
 
     def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float) -> T:
         """Run `coroutine` on the case's loop from the Hypothesis thread, bounded."""

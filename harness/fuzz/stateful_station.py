@@ -150,7 +150,7 @@ class StationSession(FuzzSession):
         """Carry out one step and let the station settle."""
         if self.spent:
             return
-        self.steps.append(Step(name, params))
+        self.take_step(Step(name, params))
         timeouts = self.dut.timeouts
         self._run(self._perform(Step(name, params)), timeouts.action + 2 * timeouts.call)
 

@@ -129,6 +129,11 @@ _C: dict[str, Fault] = {
             "TC_C_49_CSMS",
         ),
     ),
+    "c201-ocsp-skipped": Fault(
+        "answers a contract certificate Accepted without asking its OCSP responder "
+        "(C07.FR.04/05/16)",
+        ("TC_C_50_CSMS", "TC_C_51_CSMS", "TC_C_52_CSMS"),
+    ),
     "c201-clear-cache-not-sent": Fault(
         "takes a ClearCache command but never sends it (C11)",
         ("TC_C_37_CSMS", "TC_C_38_CSMS"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from harness.cases.checks import Checks
 from harness.cases.model import harness_case
-from harness.cases.physical import Trace, sampling
+from harness.cases.physical import B_TO_C_POWER_S, Trace, poll_until, sampling
 from harness.cases.rig_session import AsyncEv, PhysicalRig
 from harness.cases.states import station_v16, station_v201
 from harness.dut.device import Dut
@@ -65,13 +65,18 @@ class Pilot:
         )
 
     async def physically(self, flowing: bool, label: str) -> None:
-        """The analyzer agrees: current flows (or not) now."""
-        current = await self.rig.meter(1).current_a()
+        """The analyzer agrees within B_TO_C_POWER_S: current flows (or not)."""
+        took, current = await poll_until(
+            self.rig.meter(1).current_a,
+            lambda amps: (amps > 0) == flowing,
+            B_TO_C_POWER_S,
+            clock=self.rig.now,
+        )
         self.check.must(
-            (current > 0) == flowing,
-            f"{label}: measured current {current:g} A ({'expected' if flowing else 'no'} "
-            "energy flow)",
-            ref="IEC 61851-1",
+            took is not None,
+            f"{label}: {'current' if flowing else 'no current'} within {B_TO_C_POWER_S:g} s: "
+            f"measured {current:g} A",
+            ref="IEC 61851-1 (B -> C with PWM: power on within 3 s)",
         )
 
     def save(self, name: str) -> None:
@@ -126,24 +131,26 @@ async def test_pilot_status_16(
     await station_v16.idle(csms, dut)
     pilot = Pilot(csms, dut, check, rig)
     await pilot.ev.request_current(REQUEST_A)
-    async with sampling(pilot.trace, rig.meter(1), pilot.ev, period=0.1):
-        await pilot.step("EV A->B", "B", _status16(dut, "Preparing"))
-        await station_v16.authorized(csms, dut, check)
-        await pilot.step("EV B->C", "C", _status16(dut, "Charging"))
-        await pilot.physically(True, "state C, Charging")
-        await pilot.step("EV C->B", "B", _status16(dut, "SuspendedEV"))
-        await pilot.physically(False, "state B, SuspendedEV")
-        await pilot.step("EV B->C", "C", _status16(dut, "Charging"))
-        await pilot.step("diode fault", "diode+", _status16(dut, "Faulted"))
-        await pilot.physically(False, "diode fault")
-        await pilot.step("diode fault cleared", "diode-", _status16(dut, "Charging"))
-        await pilot.step("EV C->B", "B", _status16(dut, "SuspendedEV"))
-        await pilot.step("PE lost", "pe+", _status16(dut, "Faulted"))
-        await pilot.physically(False, "PE fault")
-        await pilot.step("PE restored", "pe-", _status16(dut, "SuspendedEV"))
-        await pilot.step("EV B->A", "A", _status16(dut, "Available"))
+    try:
+        async with sampling(pilot.trace, rig.meter(1), pilot.ev, period=0.1):
+            await pilot.step("EV A->B", "B", _status16(dut, "Preparing"))
+            await station_v16.authorized(csms, dut, check)
+            await pilot.step("EV B->C", "C", _status16(dut, "Charging"))
+            await pilot.physically(True, "state C, Charging")
+            await pilot.step("EV C->B", "B", _status16(dut, "SuspendedEV"))
+            await pilot.physically(False, "state B, SuspendedEV")
+            await pilot.step("EV B->C", "C", _status16(dut, "Charging"))
+            await pilot.step("diode fault", "diode+", _status16(dut, "Faulted"))
+            await pilot.physically(False, "diode fault")
+            await pilot.step("diode fault cleared", "diode-", _status16(dut, "Charging"))
+            await pilot.step("EV C->B", "B", _status16(dut, "SuspendedEV"))
+            await pilot.step("PE lost", "pe+", _status16(dut, "Faulted"))
+            await pilot.physically(False, "PE fault")
+            await pilot.step("PE restored", "pe-", _status16(dut, "SuspendedEV"))
+            await pilot.step("EV B->A", "A", _status16(dut, "Available"))
+    finally:
+        pilot.save("PHY_16_pilot_status")
     csms.consume_all()
-    pilot.save("PHY_16_pilot_status")
 
 
 @harness_case(
@@ -163,19 +170,21 @@ async def test_pilot_status_201(
     await station_v201.idle(csms, dut)
     pilot = Pilot(csms, dut, check, rig)
     await pilot.ev.request_current(REQUEST_A)
-    async with sampling(pilot.trace, rig.meter(1), pilot.ev, period=0.1):
-        await pilot.step("EV A->B", "B", _status201("Occupied"))
-        await station_v201.authorized_local(csms, dut, check, transaction_started=True)
-        await pilot.step("EV B->C", "C", _charging201("Charging"))
-        await pilot.physically(True, "state C, Charging")
-        await pilot.step("EV C->B", "B", _charging201("SuspendedEV"))
-        await pilot.physically(False, "state B, SuspendedEV")
-        await pilot.step("EV B->C", "C", _charging201("Charging"))
-        await pilot.step("diode fault", "diode+", _status201("Faulted"))
-        await pilot.physically(False, "diode fault")
-        await pilot.step("diode fault cleared", "diode-", _status201("Occupied"))
-        await pilot.step("PE lost", "pe+", _status201("Faulted"))
-        await pilot.step("PE restored", "pe-", _status201("Occupied"))
-        await pilot.step("EV C->A", "A", _status201("Available"))
+    try:
+        async with sampling(pilot.trace, rig.meter(1), pilot.ev, period=0.1):
+            await pilot.step("EV A->B", "B", _status201("Occupied"))
+            await station_v201.authorized_local(csms, dut, check, transaction_started=True)
+            await pilot.step("EV B->C", "C", _charging201("Charging"))
+            await pilot.physically(True, "state C, Charging")
+            await pilot.step("EV C->B", "B", _charging201("SuspendedEV"))
+            await pilot.physically(False, "state B, SuspendedEV")
+            await pilot.step("EV B->C", "C", _charging201("Charging"))
+            await pilot.step("diode fault", "diode+", _status201("Faulted"))
+            await pilot.physically(False, "diode fault")
+            await pilot.step("diode fault cleared", "diode-", _status201("Occupied"))
+            await pilot.step("PE lost", "pe+", _status201("Faulted"))
+            await pilot.step("PE restored", "pe-", _status201("Occupied"))
+            await pilot.step("EV C->A", "A", _status201("Available"))
+    finally:
+        pilot.save("PHY_201_pilot_status")
     csms.consume_all()
-    pilot.save("PHY_201_pilot_status")

@@ -63,7 +63,8 @@ async def test_stateful_sessions(
         True,
         f"profile {ocpp_fuzz_profile}: {session.examples} examples of up to {budget.steps} "
         f"steps in {budget.seconds:g} s, "
-        + ("derandomized (same programs every run)" if budget.derandomize else "random seed"),
+        + ("derandomized (same programs every run)" if budget.derandomize else "random seed")
+        + f"; steps: {session.coverage()}",
     )
     failure = session.shortest()
     if failure is None:

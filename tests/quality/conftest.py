@@ -46,6 +46,7 @@ def run_suite(report_dir: Path, *args: str, timeout: float = 600) -> SuiteRun:
         "-p",
         "no:cacheprovider",
         "-q",
+        f"--ocpp-rig={ROOT / 'rigs' / 'virtual.toml'}",  # the physical cases' virtual lab
         *args,
     ]
     done = subprocess.run(

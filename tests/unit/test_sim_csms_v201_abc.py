@@ -10,10 +10,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from harness.cases.states import certificates_v201
+from harness.cases.states.contract_v201 import make_contract, ocsp_responder
 from harness.roles.exchange import Message
 from harness.sim.csms import (
     v201_authorization,
     v201_certificates,
+    v201_contract,
     v201_outgoing,
     v201_provisioning,
     v201_security_profile,
@@ -22,6 +24,7 @@ from harness.sim.csms.config import CsmsConfig
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.state import BootAnswer, StationRecord
 from harness.transport.pki import TestPki, generate_pki
+from harness.transport.pki_v2g import ensure_v2g_root
 from tests.unit.test_sim_csms_support import V201, VALID, connected, id_token, post, running_csms
 
 STATION = "CS201"
@@ -231,3 +234,26 @@ async def test_accepted_csr_is_followed_by_certificate_signed(tmp_path: Path) ->
         assert not certificates_v201.chain_problems(
             signed["certificateChain"], key, pki.csms_root_cert
         )
+
+
+async def test_contract_certificate_status_comes_from_ocsp(tmp_path: Path) -> None:
+    root = ensure_v2g_root(tmp_path)
+    other = ensure_v2g_root(tmp_path / "other")
+    ctx = context(v2g_ca_cert=root.cert, v2g_ca_key=root.key, call_timeout=2.0)
+    async with ocsp_responder("127.0.0.1") as responder:
+        contract = make_contract(root, "NLHRSC000000001", responder.url)
+        responder.contract = contract
+        data = v201_contract.hash_data_of(ctx, contract.pem)
+        assert data == contract.hash_data(responder.url)
+        assert await v201_contract.check_ocsp(ctx, data) == "Accepted"
+        responder.revoked = True
+        assert await v201_contract.check_ocsp(ctx, data) == "CertificateRevoked"
+        assert len(responder.requests) == 2 and responder.matches(responder.requests[0], data)
+        stranger = make_contract(other, "NLHRSC000000001", responder.url)
+        with pytest.raises(v201_contract.ContractError) as refused:
+            v201_contract.hash_data_of(ctx, stranger.pem)
+        assert refused.value.status == "CertChainError"
+        responder.contract = stranger  # signed by a root the CSMS does not trust
+        with pytest.raises(v201_contract.ContractError) as unsigned:
+            await v201_contract.check_ocsp(ctx, stranger.hash_data(responder.url))
+        assert unsigned.value.status == "SignatureError"

@@ -11,6 +11,7 @@ from harness.sim.csms import (
     v16_firmware,
     v16_reservation,
     v16_security,
+    v16_transaction_ids,
     v16_trigger,
 )
 from harness.sim.csms.context import CsmsContext
@@ -41,9 +42,10 @@ def authorize(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payl
 def start_transaction(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
     """Answer StartTransaction.req with a new unique transactionId and the tag's status (§4.8).
 
-    The `transaction-id-zero` fault answers transactionId 0 for every transaction.
+    The `transaction-id-zero` fault answers transactionId 0 for every transaction,
+    `csms-tx-id-reused-after-reconnect` numbers them per connection (v16_transaction_ids).
     """
-    transaction_id = 0 if ctx.fault("transaction-id-zero") else ctx.registry.next_transaction_id()
+    transaction_id = v16_transaction_ids.next_transaction_id(ctx, record)
     id_tag = payload.get("idTag")
     transaction = record.open_transaction(
         str(transaction_id),

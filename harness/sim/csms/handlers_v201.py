@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from harness.sim.csms import v201_authorization, v201_certificates, v201_provisioning
+from harness.sim.csms import (
+    v201_authorization,
+    v201_certificates,
+    v201_contract,
+    v201_provisioning,
+)
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.handlers_common import (
     Handler,
@@ -18,19 +23,14 @@ from harness.sim.csms.state import StationRecord, Transaction
 from harness.sim.csms.v201_guards import guard_all
 
 
-def _token_status(ctx: CsmsContext, id_token: Payload) -> str:
-    """Status of an IdTokenType; `NoAuthorization` tokens need no authorization (C01)."""
-    if id_token.get("type") == "NoAuthorization":
-        return "Accepted"
-    return ctx.tokens.status(id_token.get("idToken"))
-
-
-def authorize(ctx: CsmsContext, _record: StationRecord, payload: Payload) -> Payload:
+def authorize(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:
     """Answer AuthorizeRequest from the token table; unknown tokens are Invalid.
 
-    C01.FR.07; TC_C_02_CSMS (Invalid or Unknown), TC_C_06/07_CSMS (Blocked, Expired).
+    C01.FR.07; TC_C_02_CSMS (Invalid or Unknown), TC_C_06/07_CSMS (Blocked, Expired); with a
+    contract certificate also its OCSP status (C07, TC_C_50..52_CSMS).
     """
-    return {"idTokenInfo": v201_authorization.id_token_info(ctx, payload["idToken"])}
+    answer = {"idTokenInfo": v201_authorization.id_token_info(ctx, payload["idToken"])}
+    return v201_contract.with_certificate_status(record, payload, answer)
 
 
 def transaction_event(ctx: CsmsContext, record: StationRecord, payload: Payload) -> Payload:

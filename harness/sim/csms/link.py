@@ -16,7 +16,8 @@ from harness.ocppj.events import CallReceived, Event, FrameRejected
 from harness.ocppj.frames import CallResult, serialize
 from harness.ocppj.session import OutgoingViolation, Session
 from harness.ocppj.versions import OcppVersion
-from harness.sim.csms import handlers_v16, handlers_v201
+from harness.sim import fuzz_faults
+from harness.sim.csms import handlers_v16, handlers_v201, v201_contract
 from harness.sim.csms.callerror import CallErrorReply
 from harness.sim.csms.context import CsmsContext
 from harness.sim.csms.handlers_common import Handler
@@ -112,8 +113,12 @@ class StationLink:
             why = f"a CSMS does not handle {call.action}"
             await self._bounded(self.connection.reply_error(call.message_id, "NotSupported", why))
             return
+        if self.ctx.version is OcppVersion.V201 and call.action == "Authorize":
+            await v201_contract.prepare(self.ctx, self.record, call.payload)  # OCSP (C07)
         booted = self.record.boots > 0
         try:
+            fault = self.ctx.fault(fuzz_faults.NAME)
+            fuzz_faults.crash_on_optional_field(fault, self.ctx.version, call.action, call.payload)
             answer = handler(self.ctx, self.record, call.payload)
         except CallErrorReply as refusal:  # a handler's chosen CALLERROR (fault switches)
             await self._bounded(

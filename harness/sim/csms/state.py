@@ -98,6 +98,9 @@ class StationRecord:
     #: 1.6 firmware / diagnostics statuses reported, oldest first (v16_firmware.py).
     firmware_statuses: deque[str] = field(default_factory=lambda: deque(maxlen=100))
     diagnostics_statuses: deque[str] = field(default_factory=lambda: deque(maxlen=100))
+    #: (connection number, transactions started on it): fault csms-tx-id-reused-after-reconnect
+    #: numbers transactions per connection (v16_transaction_ids.py).
+    connection_tx_count: tuple[int, int] = (0, 0)
 
     def transaction(self, transaction_id: str) -> Transaction | None:
         """The newest transaction with this id, or None."""

@@ -26,7 +26,11 @@ from harness.sim.csms.state import StationRecord
 Payload = dict[str, Any]
 
 #: OCPP HashAlgorithmEnumType -> hash.
-ALGORITHMS: Final = {"SHA256": hashes.SHA256, "SHA384": hashes.SHA384, "SHA512": hashes.SHA512}
+ALGORITHMS: Final[dict[str, hashes.HashAlgorithm]] = {
+    "SHA256": hashes.SHA256(),
+    "SHA384": hashes.SHA384(),
+    "SHA512": hashes.SHA512(),
+}
 
 
 class ContractError(Exception):
@@ -64,7 +68,9 @@ def hash_data_of(ctx: CsmsContext, pem: str) -> Payload:
         try:
             child.verify_directly_issued_by(parent)
         except (ValueError, TypeError, InvalidSignature) as exc:
-            raise ContractError("CertChainError", f"chain does not lead to the root: {exc}") from exc
+            raise ContractError(
+                "CertChainError", f"chain does not lead to the root: {exc}"
+            ) from exc
     leaf, issuer = chain[0], (chain[1] if len(chain) > 1 else root)
     if leaf.not_valid_after_utc < datetime.now(UTC):
         raise ContractError("CertificateExpired", "the contract certificate has expired")
@@ -120,7 +126,7 @@ async def check_ocsp(ctx: CsmsContext, data: Payload) -> str:
             bytes.fromhex(str(data["issuerNameHash"])),
             bytes.fromhex(str(data["issuerKeyHash"])),
             serial,
-            algorithm(),
+            algorithm,
         )
         body = request.build().public_bytes(serialization.Encoding.DER)
     except (KeyError, ValueError) as exc:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from harness.ocppj.frames import Call
+from harness.sim import fuzz_faults
 from harness.sim.station.behaviour import Behaviour
 from harness.sim.station.config import BACKOFF_MAX, BACKOFF_MIN, StationConfig
 from harness.sim.station.link import Answer, Link, Payload, result_of
@@ -245,6 +246,8 @@ class Station:
     async def _on_call(self, call: Call) -> Answer | None:
         if self.boot_status == "Rejected":
             return None  # 1.6 §4.2 / 2.0.1 B03: no answer while Rejected
+        fault = self.config.fault(fuzz_faults.NAME)
+        fuzz_faults.crash_on_optional_field(fault, self.config.version, call.action, call.payload)
         return await self.behaviour.handle(call)
 
     # ------------------------------------------------------- local actions

@@ -237,7 +237,7 @@ async def set_charging_profile(v: V16, p: Payload) -> Answer:
     smart, connector, body = v.smart, int(p["connectorId"]), p["csChargingProfiles"]
     evses = v.station.evses
     if connector != 0 and connector not in evses:
-        return Answer(error=("PropertyConstraintViolation", f"no connector {connector}"))
+        return Answer({"status": "Rejected"})  # no such connector: schema-valid, so no CALLERROR
     purpose, tx = body["chargingProfilePurpose"], None
     if purpose == "ChargePointMaxProfile" and connector != 0:
         return Answer({"status": "Rejected"})  # §3.13.1: only at connectorId 0
