@@ -13,7 +13,7 @@ from typing import Any
 from harness.cases.checks import Checks
 from harness.cases.environment import CaseEnvironment, case_environment
 from harness.cases.model import CaseFunction, CaseSpec
-from harness.cases.rig_session import rig_for_case, rig_not_applicable, uses_bench
+from harness.cases.rig_attach import rig_for_case, rig_not_applicable, uses_bench
 from harness.dut.profile_model import ACTIONS, FEATURES, DutProfile
 from harness.ocppj.clock import utc_timestamp
 from harness.outcomes import EnvironmentFailure, ExpectationFailed, NotApplicable

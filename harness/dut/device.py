@@ -68,6 +68,14 @@ class Dut:
         """Present an id token (default: the profile's valid one) at the EVSE's reader."""
         await self._do("present_token", evse=evse, id_token=id_token or self.tokens.valid)
 
+    async def ev_suspend(self, evse: int = 1, connector: int = 1) -> None:
+        """Make the EV stop drawing current (pilot C -> B on a rig)."""
+        await self._do("ev_suspend", evse=evse, connector=connector)
+
+    async def ev_resume(self, evse: int = 1, connector: int = 1) -> None:
+        """Make the EV draw current again (pilot B -> C on a rig)."""
+        await self._do("ev_resume", evse=evse, connector=connector)
+
     async def power_cycle(self) -> None:
         """Switch the DUT off and on again."""
         await self._do("power_cycle")

@@ -163,7 +163,7 @@ _ENDED = {
     "EVDisconnected": ("EVDeparted", "EVDisconnected"),
     "DeAuthorized": ("Deauthorized", "DeAuthorized"),
     "Remote": ("RemoteStop", "Remote"),
-    "Reboot": ("ResetCommand", "Reboot"),
+    "Reboot": ("AbnormalCondition", "Reboot"),
 }
 
 

@@ -3,7 +3,10 @@
 Rules apply only where they change something (a stop to a running transaction, a start to a
 free EVSE: preconditions and EVSEs drawn among those), so no step is wasted and a shrunk
 program replays as recorded. Every program starts with a transaction of the valid token;
-tokens are drawn from the DUT profile's table, the valid one most often.
+tokens are drawn from the DUT profile's table, the valid one most often. A program loses the
+connection at most MAX_LOSSES times (each reconnect waits the profile's reconnect delay), with
+up to MAX_OFFLINE station events meanwhile. Heartbeats and statuses share one rule, so that
+they do not crowd out the transaction steps (Hypothesis picks among applicable rules).
 """
 
 from __future__ import annotations
@@ -24,23 +27,10 @@ from harness.roles.station import StationEmulator
 TOKENS = ("valid", "valid", "valid", "invalid", "blocked", "expired")
 #: Largest energy (Wh) one meter reading adds.
 MAX_ENERGY = 5000
-
-
-def applicable(events: list[dict[str, Any]], running: set[int]) -> list[dict[str, Any]]:
-    """The offline events that do something, given the EVSEs with a running transaction."""
-    busy, kept = set(running), []
-    for event in events:
-        evse, name = int(event["evse"]), event["step"]
-        if name == "start_transaction" and evse in busy:
-            continue
-        if name in ("meter_values", "stop_transaction") and evse not in busy:
-            continue
-        if name == "start_transaction":
-            busy.add(evse)
-        elif name == "stop_transaction":
-            busy.discard(evse)
-        kept.append(event)
-    return kept
+#: Connection losses per program: each costs the profile's reconnect delay.
+MAX_LOSSES = 2
+#: Station events while offline, per connection loss.
+MAX_OFFLINE = 3
 
 
 def machine_for(session: CsmsSession) -> type[RuleBasedStateMachine]:
@@ -49,16 +39,37 @@ def machine_for(session: CsmsSession) -> type[RuleBasedStateMachine]:
     tokens = st.sampled_from(TOKENS)
     energies = st.integers(min_value=0, max_value=MAX_ENERGY)
     statuses = st.sampled_from(session.dialect.statuses)
-    offline_event = st.one_of(
-        st.fixed_dictionaries(
-            {"step": st.just("start_transaction"), "evse": evses, "token": tokens}
-        ),
-        st.fixed_dictionaries({"step": st.just("meter_values"), "evse": evses, "energy": energies}),
-        st.fixed_dictionaries(
-            {"step": st.just("stop_transaction"), "evse": evses, "with_token": st.booleans()}
-        ),
-        st.fixed_dictionaries({"step": st.just("status"), "evse": evses, "status": statuses}),
-    )
+
+    def offline_event(busy: set[int]) -> st.SearchStrategy[dict[str, Any]]:
+        """One station event while offline, on an EVSE where it does something."""
+        free = [evse for evse in session.evses if evse not in busy]
+        running = sorted(busy)
+        options = [
+            st.fixed_dictionaries({"step": st.just("status"), "evse": evses, "status": statuses})
+        ]
+        if free:
+            options.append(
+                st.fixed_dictionaries(
+                    {
+                        "step": st.just("start_transaction"),
+                        "evse": st.sampled_from(free),
+                        "token": tokens,
+                    }
+                )
+            )
+        if running:
+            on = st.sampled_from(running)
+            options.append(
+                st.fixed_dictionaries(
+                    {"step": st.just("meter_values"), "evse": on, "energy": energies}
+                )
+            )
+            options.append(
+                st.fixed_dictionaries(
+                    {"step": st.just("stop_transaction"), "evse": on, "with_token": st.booleans()}
+                )
+            )
+        return st.one_of(options)
 
     class CsmsMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -93,17 +104,30 @@ def machine_for(session: CsmsSession) -> type[RuleBasedStateMachine]:
             evse = data.draw(st.sampled_from(sorted(session.running)), label="evse")
             session.step("stop_transaction", evse=evse, with_token=with_token)
 
-        @rule(evse=evses, status=statuses)
-        def status(self, evse: int, status: str) -> None:
-            session.step("status", evse=evse, status=status)
+        @rule(data=st.data())
+        def report(self, data: st.DataObject) -> None:
+            """A heartbeat or a status change: one rule, so that they do not crowd out the
+            transaction steps."""
+            if data.draw(st.booleans(), label="heartbeat"):
+                session.step("heartbeat")
+                return
+            evse = data.draw(evses, label="evse")
+            session.step("status", evse=evse, status=data.draw(statuses, label="status"))
 
-        @rule()
-        def heartbeat(self) -> None:
-            session.step("heartbeat")
-
-        @rule(offline=st.lists(offline_event, max_size=3))
-        def connection_loss(self, offline: list[dict[str, Any]]) -> None:
-            session.step("connection_loss", offline=applicable(offline, set(session.running)))
+        @precondition(lambda _: session.losses < MAX_LOSSES)
+        @rule(data=st.data())
+        def connection_loss(self, data: st.DataObject) -> None:
+            """Offline for up to MAX_OFFLINE events (transaction messages queued), then back."""
+            busy = set(session.running)
+            events: list[dict[str, Any]] = []
+            for _ in range(data.draw(st.integers(0, MAX_OFFLINE), label="offline events")):
+                event = data.draw(offline_event(busy), label="offline event")
+                if event["step"] == "start_transaction":
+                    busy.add(event["evse"])
+                elif event["step"] == "stop_transaction":
+                    busy.discard(event["evse"])
+                events.append(event)
+            session.step("connection_loss", offline=events)
 
         @precondition(lambda _: bool(session.running) and session.remote_stops)
         @rule(data=st.data())

@@ -9,12 +9,13 @@ Hypothesis raises is the minimal failing exchange, reported with its exact frame
 Hypothesis runs in a worker thread and hands each exchange to the loop
 (`asyncio.run_coroutine_threadsafe`), bounded. Repeated payloads are answered from memory, so a
 replay by Hypothesis (and its final report of the minimal example) costs no exchange. Once the
-time budget or the shrink budget is spent, new payloads are not sent and count as passing, so
-Hypothesis finishes at once.
+time budget or the shrink budget is spent, the next new payload ends the Hypothesis run (the
+smallest failing example seen so far is the result).
 
 Connection: the DUT must keep it open. Restart-capable commands (fuzzing_actions) run last;
-once the DUT has answered one, a closed connection is expected and the fuzzer waits for the DUT
-to come back (`reconnect`); an exchange cut off by such a restart is not judged.
+once the DUT has answered one with a CALLRESULT that does not say Rejected, a closed
+connection is expected and the fuzzer waits for the DUT to come back (`reconnect`); an
+exchange cut off by such a restart is not judged.
 """
 
 from __future__ import annotations
@@ -90,6 +91,15 @@ class _Falsified(AssertionError):
     """Raised inside the Hypothesis test for a failing exchange."""
 
 
+class _Stop(BaseException):
+    """Ends the Hypothesis run at once: time or shrink budget spent, or the case is over.
+
+    A BaseException (like KeyboardInterrupt), so Hypothesis passes it through instead of
+    taking it for a failure to shrink; otherwise, with every new example passing unsent, the
+    shrinker would go on trying candidates of a large failing example for a minute.
+    """
+
+
 @dataclass(slots=True)
 class _Judged:
     failure: Failure | None
@@ -163,14 +173,14 @@ class ValidPayloadFuzzer:
             if judged is None:
                 over = result.failing > 0 and result.shrinking >= self.profile.shrink_exchanges
                 if stop.is_set() or self._spent() or over:
-                    return
+                    raise _Stop
                 future = asyncio.run_coroutine_threadsafe(self._exchange(result, payload), loop)
                 try:
                     judged = future.result(timeout=bound)
                 except (TimeoutError, concurrent.futures.CancelledError):
                     future.cancel()
                     stop.set()
-                    return
+                    raise _Stop from None
                 memory[key] = judged
             if judged.failure is not None:
                 raised.append(judged.failure)
@@ -187,7 +197,7 @@ class ValidPayloadFuzzer:
             print_blob=False,
         )(seed(result.seed)(given(strategy)(exchange)))
         # Failures are recorded in `raised`; Flaky: the DUT failed once and not on replay.
-        with contextlib.suppress(_Falsified, Flaky):
+        with contextlib.suppress(_Falsified, Flaky, _Stop):
             test()
         for failure in raised:  # shrinking makes later failures smaller; the last is minimal
             result.minimal[failure.level] = failure
@@ -199,7 +209,8 @@ class ValidPayloadFuzzer:
         if self.run_data.gone:
             return _Judged(None)
         result.exchanges += 1
-        result.shrinking += result.failing > 0
+        if result.failing:
+            result.shrinking += 1
         try:
             outcome = await self.peer.call(action, payload, allow_no_answer=True)
         except ExpectationFailed as lost:
@@ -208,8 +219,9 @@ class ValidPayloadFuzzer:
                 return _Judged(None)
             self._loss_accounted = True
             return self._failed(result, f"{action}: could not be sent: {lost.message}", payload)
-        if action in self.restart_capable and outcome.payload is not None:
-            self.excused = True
+        accepted = outcome.payload is not None and outcome.payload.get("status") != "Rejected"
+        if action in self.restart_capable and accepted:
+            self.excused = True  # from now on the DUT may restart (see module doc)
         judgement = judge(
             self.version,
             payload,
@@ -221,7 +233,8 @@ class ValidPayloadFuzzer:
         self._last_frames = frames or (
             self._call_frame(outcome.request.message_id, action, payload),
         )
-        self._loss_accounted = self.peer.connected or not judgement.passed or self.excused
+        # A loss seen now was judged with this exchange; one seen later is a failure of its own.
+        self._loss_accounted = not self.peer.connected
         if not judgement.judged:
             result.cut_off += 1
             return _Judged(None)
@@ -252,7 +265,7 @@ class ValidPayloadFuzzer:
         """Reconnect after a lost connection; a loss nothing excused is a failure of its own."""
         if self.peer.connected:
             return
-        if not self._loss_accounted:
+        if not self._loss_accounted and not self.excused:
             self.run_data.connection_failures.append(
                 Failure(
                     "connection",

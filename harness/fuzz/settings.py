@@ -57,4 +57,3 @@ def time_budget(profile: FuzzProfile, case_deadline: float) -> float:
 def action_seed(seed: int, action: str) -> int:
     """A per-action seed, stable across processes (no `hash()` randomisation)."""
     return zlib.crc32(f"{seed}:{action}".encode()) & 0xFFFFFFFF
-

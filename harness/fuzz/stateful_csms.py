@@ -3,9 +3,10 @@ drives through random sessions; `invariants_csms` judges the CSMS's answers afte
 
 Steps are what a station does: authorize a token of the DUT profile's table (valid, invalid,
 blocked, expired), start, meter and stop transactions, report a status, heartbeat, lose the
-connection (transaction messages made meanwhile are queued, E04 / 1.6 §3.7, and delivered in
-order after the reconnect, which respects the profile's reconnect_delay), and have the
-operator stop a transaction through the trigger backend. A transaction whose start the CSMS
+connection (transactions started, metered and stopped meanwhile are queued, E04 / 1.6 §3.7,
+statuses deferred; the reconnect respects the profile's reconnect_delay, then the queue is
+delivered in order and the statuses reported), and have the operator stop a transaction
+through the trigger backend. A transaction whose start the CSMS
 answers with a status other than Accepted is stopped at once (DeAuthorized, 1.6 §3.5.4; C01).
 Every example starts on a new connection with a boot, after the previous example's
 transactions were stopped (not judged). Payloads per version: `csms_dialects`. The machine's
@@ -62,6 +63,11 @@ class CsmsSession(FuzzSession):
         self.registers = dict.fromkeys(self.evses, FIRST_REGISTER)
         self.running: dict[int, EmulatedTransaction] = {}
         self.queue: list[_Queued] = []
+        self.offline = False
+        #: Connection losses in the current example.
+        self.losses = 0
+        #: EVSE -> status reached while offline, reported after the reconnect (1.6 §4.9, G01).
+        self.deferred: dict[int, str] = {}
         self.history: list[Answered] = []
         self.problems: list[str] = []
         #: SHOULD-level findings of the whole run (1.6 StopTransaction.conf idTagInfo).
@@ -98,14 +104,17 @@ class CsmsSession(FuzzSession):
         self._carry_out(self._reset, calls)
 
     async def _reset(self) -> None:
+        self.history, self.problems = [], []
         if self.station.connection_count:
-            if not self.station.connected:
-                await self.station.connect()
-                await self._deliver_queue()
-            for tx in list(self.running.values()):
-                await self._end(tx, None, "Reboot")
-            self.queue.clear()
+            if self.offline:
+                await self._go_online()  # a step cut short: deliver what it queued
+            if self.station.connected:
+                for tx in list(self.running.values()):
+                    await self._end(tx, None, "Reboot")
             await self.station.disconnect()
+        self.running.clear()
+        self.queue.clear()
+        self.offline, self.losses = False, 0
         await self.station.connect()
         self.window = self.station.wirelog.now()
         self.history, self.problems = [], []
@@ -155,7 +164,7 @@ class CsmsSession(FuzzSession):
 
     async def _transact(self, tx: EmulatedTransaction, action: str, payload: Payload) -> None:
         """Send a transaction message now, or queue it while offline (E04, 1.6 §3.7)."""
-        if not self.station.connected:
+        if self.offline:
             self.queue.append(_Queued(tx, action, payload))
             return
         await self._deliver(_Queued(tx, action, payload), offline=False)
@@ -174,9 +183,15 @@ class CsmsSession(FuzzSession):
         if status not in (None, "Accepted") and self.running.get(tx.evse) is tx:
             await self._end(tx, None, "DeAuthorized")  # 1.6 §3.5.4, 2.0.1 C01.FR.03
 
-    async def _deliver_queue(self) -> None:
+    async def _go_online(self) -> None:
+        """Reconnect, deliver the queue in order, then report the deferred statuses."""
+        await self.station.connect()
+        self.offline = False
         while self.queue:
             await self._deliver(self.queue.pop(0), offline=True)
+        for evse, status in sorted(self.deferred.items()):
+            await self._send("StatusNotification", self.dialect.status(evse, status))
+        self.deferred.clear()
 
     async def _end(self, tx: EmulatedTransaction, token: str | None, reason: str) -> None:
         self.running.pop(tx.evse, None)
@@ -190,7 +205,7 @@ class CsmsSession(FuzzSession):
         if self.spent:
             return
         self.take_step(Step(name, params))
-        calls = len(self.queue) + len(params.get("offline") or ()) * 2 + len(self.evses) + 2
+        calls = 2 * len(params.get("offline") or ()) + len(self.evses) + 2
         self._carry_out(lambda: self._perform(Step(name, params)), calls)
 
     async def _perform(self, step: Step) -> None:
@@ -202,7 +217,12 @@ class CsmsSession(FuzzSession):
         elif step.name == "heartbeat":
             await self._send("Heartbeat", {})
         elif step.name == "connection_loss":
-            await self._connection_loss(list(params.get("offline") or []))
+            await self.station.disconnect()
+            self.offline = True
+            self.losses += 1
+            for event in params.get("offline") or []:
+                await self._station_event(str(event["step"]), int(event["evse"]), event)
+            await self._go_online()
         elif step.name == "remote_stop":
             await self._remote_stop(evse)
         else:
@@ -221,22 +241,10 @@ class CsmsSession(FuzzSession):
             await self._transact(tx, *self.dialect.meter(tx, self.registers[evse]))
         elif name == "stop_transaction" and tx is not None:
             await self._end(tx, tx.token if params.get("with_token") else None, "Local")
-        elif name == "status" and self.station.connected:
+        elif name == "status" and self.offline:
+            self.deferred[evse] = str(params["status"])
+        elif name == "status":
             await self._send("StatusNotification", self.dialect.status(evse, params["status"]))
-
-    async def _connection_loss(self, offline: list[dict[str, Any]]) -> None:
-        """Disconnect, do the offline events (queued), reconnect, deliver the queue (E04)."""
-        await self.station.disconnect()
-        statuses: dict[int, str] = {}
-        for event in offline:
-            if event["step"] == "status":
-                statuses[int(event["evse"])] = str(event["status"])
-            else:
-                await self._station_event(str(event["step"]), int(event["evse"]), event)
-        await self.station.connect()
-        await self._deliver_queue()
-        for evse, status in statuses.items():
-            await self._send("StatusNotification", self.dialect.status(evse, status))
 
     async def _remote_stop(self, evse: int) -> None:
         """The operator stops the EVSE's transaction: the CSMS sends the stop command, the

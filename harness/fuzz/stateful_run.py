@@ -17,7 +17,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, NoReturn, TypeVar
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from harness.fuzz.program import Failure, Step
@@ -58,6 +58,9 @@ class FuzzSession:
         #: How often each step was carried out in the whole run.
         self.performed: Counter[str] = Counter()
         self.deadline = float("inf")
+        #: Steps that broke off with an exception other than a failed expectation (a harness
+        #: or environment problem: the case ends INCONCLUSIVE, see `errors_text`).
+        self.errors: list[str] = []
 
     def take_step(self, step: Step) -> None:
         """Add `step` to the current program (before carrying it out)."""
@@ -75,6 +78,12 @@ class FuzzSession:
             return future.result(timeout)
         except TimeoutError:
             future.cancel()
+            self.errors.append(f"a step did not finish within its bound of {timeout:g} s")
+            raise
+        except AssertionError:
+            raise  # a failed expectation: Hypothesis treats the example as failing
+        except Exception as exc:
+            self.errors.append(f"{type(exc).__name__}: {exc}"[:500])
             raise
 
     @property
@@ -90,6 +99,13 @@ class FuzzSession:
     def shortest(self) -> Failure | None:
         """The shortest recorded failing program (the shrunk one, while time lasted)."""
         return min(self.failures, key=lambda f: len(f.steps), default=None)
+
+
+def errors_text(session: FuzzSession) -> str | None:
+    """The steps that broke off with an error (see FuzzSession.errors), or None."""
+    if not session.errors:
+        return None
+    return f"{len(session.errors)} step(s) broke off: {'; '.join(session.errors[:3])}"
 
 
 def program_text(failure: Failure) -> str:
@@ -113,6 +129,7 @@ async def run_machine(
         suppress_health_check=list(HealthCheck),
         phases=[Phase.generate, Phase.shrink],
         report_multiple_bugs=False,
+        verbosity=Verbosity.quiet,  # the failure is reported by the case, not on stdout
     )
 
     def run() -> None:

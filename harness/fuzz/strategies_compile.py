@@ -4,7 +4,8 @@ The model (`Node` and its kinds) is what `strategies.py` turns into Hypothesis s
 `generators.py` into plain `random.Random` generators, so both draw from the same bounds,
 formats and shapes. Only JSON Schema keywords that the OCPP 1.6 (draft-04), 2.0.1 and 2.1
 (draft-06) schemas use, plus anyOf/oneOf/const/minLength/pattern, are understood; any other
-constraining keyword raises `UnsupportedSchema` instead of being silently ignored.
+constraining keyword raises `UnsupportedSchema` instead of being silently ignored. oneOf is
+drawn like anyOf, so its branches must not overlap (no official OCPP schema uses either).
 
 Schemas leave some values unbounded; `Limits` keeps examples finite: integers default to the
 32-bit range (OCPP 2.0.1 Part 2 primitive datatypes: integer is 32 bit), numbers to the same
@@ -208,6 +209,8 @@ class _Compiler:
             return ChoiceNode(tuple(schema["enum"]))
         for key in ("anyOf", "oneOf"):
             if key in schema:
+                if set(schema) & UNDERSTOOD - {key}:
+                    raise UnsupportedSchema(f"{where}: {key} next to other constraints")
                 options = [
                     self.node(s, f"{where}/{key}/{i}", refs) for i, s in enumerate(schema[key])
                 ]

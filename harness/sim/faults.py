@@ -55,7 +55,15 @@ _BASE_CSMS_FAULTS: dict[str, Fault] = {
     "transaction-id-zero": Fault(
         "1.6: StartTransaction.conf transactionId 0 for every transaction; 2.0.1: no "
         "idTokenInfo in the TransactionEvent response to a Started event with an idToken",
-        ("TC_003_CSMS", "TC_E_01_CSMS", "TC_E_02_CSMS", "TC_E_10_CSMS", "TC_E_11_CSMS"),
+        (
+            "TC_003_CSMS",
+            "TC_E_01_CSMS",
+            "TC_E_02_CSMS",
+            "TC_E_10_CSMS",
+            "TC_E_11_CSMS",
+            "FUZZ_16_CSMS_stateful",
+            "FUZZ_201_CSMS_stateful",
+        ),
     ),
     "accept-any-password": Fault(
         "Basic auth accepts any password (A00.FR.204 / 1.6 security whitepaper §2.3)",

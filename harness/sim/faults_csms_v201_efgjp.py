@@ -23,7 +23,7 @@ CSMS_V201_EFGJP_FAULTS: dict[str, Fault] = {
     "e201-tx-token-unchecked": Fault(
         "answers every idToken in a TransactionEvent with idTokenInfo.status Accepted "
         "(E01.FR.11/12: an invalid token must be reported)",
-        ("TC_E_16_CSMS",),
+        ("TC_E_16_CSMS", "FUZZ_201_CSMS_stateful"),
     ),
     "e201-seqno-per-station": Fault(
         "answers PropertyConstraintViolation when a TransactionEvent's seqNo is not above the "

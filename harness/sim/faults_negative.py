@@ -10,6 +10,11 @@ CSMS_NEGATIVE_FAULTS: dict[str, Fault] = {
         "hands out transactionIds 1, 2, ... again (1.6 §4.8: the id identifies one transaction)",
         ("FUZZ_16_CSMS_stateful",),
     ),
+    "csms-offline-token-trusted": Fault(
+        "2.0.1: a TransactionEvent sent with offline true is answered idTokenInfo Accepted "
+        "whatever the token (C01, E04: the CSMS checks the token of events queued offline)",
+        ("FUZZ_201_CSMS_stateful",),
+    ),
     "fuzz-crash-on-optional-field": Fault(
         "answers CALLERROR InternalError to a station message that carries an optional "
         "top-level field (handles only the required ones; OCPP-J 1.6 §4.2.3, 2.0.1 Part 4 §4.3)",

@@ -70,15 +70,14 @@ def _judge(check: Checks, rig: PhysicalRig, trace: Trace, messages: list[Message
     trace.save("meter_values", "reported vs measured power and current", panels)
 
 
-async def _phases(rig: PhysicalRig, trace: Trace) -> None:
-    """Charge, suspend (EV in B), resume, PHASE_S each."""
-    ev = rig.ev(1)
+async def _phases(dut: Dut, trace: Trace) -> None:
+    """Charge, suspend (the EV goes to B), resume, PHASE_S each."""
     await asyncio.sleep(PHASE_S)
     trace.event("EV C->B")
-    await ev.set_cp_state("B")
+    await dut.ev_suspend()
     await asyncio.sleep(PHASE_S)
     trace.event("EV B->C")
-    await ev.set_cp_state("C")
+    await dut.ev_resume()
     await asyncio.sleep(PHASE_S)
 
 
@@ -103,7 +102,7 @@ async def test_meter_values_16(
     async with sampling(trace, rig.meter(1), period=0.1):
         start = await station_v16.session(csms, dut, check)
         trace.event("StartTransaction", start.at)
-        await _phases(rig, trace)
+        await _phases(dut, trace)
     samples = csms.received("MeterValues", where={"connectorId": 1})
     csms.consume_all(since=start.at)
     _judge(check, rig, trace, samples)
@@ -130,7 +129,7 @@ async def test_meter_values_201(
     async with sampling(trace, rig.meter(1), period=0.1):
         charging = await steps.start_201(csms, dut, check)
         trace.event("Charging", charging.at)
-        await _phases(rig, trace)
+        await _phases(dut, trace)
     samples = csms.received("TransactionEvent", where={"triggerReason": "MeterValuePeriodic"})
     csms.consume_all(since=charging.at)
     _judge(check, rig, trace, samples)

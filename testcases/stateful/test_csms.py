@@ -23,15 +23,15 @@ from harness.fuzz.csms_dialects import Dialect, Dialect16, Dialect201
 from harness.fuzz.csms_machine import fuzz_csms
 from harness.fuzz.replay import load_replay, replay_program, require_kind, write_replay
 from harness.fuzz.stateful_csms import CsmsSession
-from harness.fuzz.stateful_run import budget_for, program_text
-from harness.outcomes import NotApplicable
+from harness.fuzz.stateful_run import budget_for, errors_text, program_text
+from harness.outcomes import EnvironmentFailure, NotApplicable
 from harness.roles.station import StationEmulator
 
 REFS_16 = ("1.6 §3.7", "1.6 §4.1", "1.6 §4.8", "1.6 §4.10", "1.6 §5.12", "OCPP-J 1.6 §4.2.2")
 REFS_201 = ("C01", "E01", "E02", "E03", "E04", "F03", "Part 4 §4.2.2")
 #: CSMS steps take milliseconds, examples a reconnect each: more and longer ones fit in ci.
-CI_EXAMPLES = 20
-CI_STEPS = 10
+CI_EXAMPLES = 25
+CI_STEPS = 8
 
 
 async def _fuzz(
@@ -61,12 +61,13 @@ async def _fuzz(
             f"{len(session.shortfalls)} time(s): {session.shortfalls[0]}",
             ref="1.6 §4.10",
         )
-    failure = session.shortest()
+    failure, broken = session.shortest(), errors_text(session)
+    if failure is None and broken is not None:
+        raise EnvironmentFailure(broken)
+    check.info(broken is None, broken or "every step was carried out")
     if failure is None:
         return
-    path = write_replay(
-        artifacts / "stateful-failure.json", case, dialect.version, "csms", failure
-    )
+    path = write_replay(artifacts / "stateful-failure.json", case, dialect.version, "csms", failure)
     check.must(
         False,
         f"{failure.violation}; shortest failing program ({len(failure.steps)} steps of "

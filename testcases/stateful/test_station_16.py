@@ -18,10 +18,10 @@ from harness.cases.model import harness_case
 from harness.cases.states import station_v16
 from harness.dut.device import Dut
 from harness.fuzz.replay import load_replay, replay_program, require_kind, write_replay
-from harness.fuzz.stateful_run import budget_for, program_text
+from harness.fuzz.stateful_run import budget_for, errors_text, program_text
 from harness.fuzz.stateful_station import StationSession, fuzz_station
 from harness.fuzz.station_rules_16 import V16Rules
-from harness.outcomes import NotApplicable
+from harness.outcomes import EnvironmentFailure, NotApplicable
 from harness.roles.csms import CsmsEmulator
 
 CASE = "FUZZ_16_CS_stateful"
@@ -66,7 +66,10 @@ async def test_stateful_sessions(
         + ("derandomized (same programs every run)" if budget.derandomize else "random seed")
         + f"; steps: {session.coverage()}",
     )
-    failure = session.shortest()
+    failure, broken = session.shortest(), errors_text(session)
+    if failure is None and broken is not None:
+        raise EnvironmentFailure(broken)
+    check.info(broken is None, broken or "every step was carried out")
     if failure is None:
         return
     path = write_replay(artifacts / "stateful-failure.json", CASE, "1.6", "station", failure)

@@ -17,22 +17,13 @@ from harness.cases.model import harness_case
 from harness.cases.states import station_v201
 from harness.dut.device import Dut
 from harness.fuzz.replay import load_replay, replay_program, write_replay
-from harness.fuzz.stateful_station import Budget, StationSession, fuzz_station
+from harness.fuzz.stateful_run import budget_for
+from harness.fuzz.stateful_station import StationSession, fuzz_station
 from harness.outcomes import NotApplicable
 from harness.roles.csms import CsmsEmulator
 
 NEEDS = ("plug_in", "unplug", "present_token", "power_cycle", "offline", "go_offline")
 REFS = ("Part 6 general tool rules: seqNo", "E01", "E04.FR.01", "E06", "J01")
-
-
-def budget_for(dut: Dut, fuzz_profile: str) -> Budget:
-    """The run's size: per fuzz profile, and within half of the case deadline."""
-    half = dut.timeouts.case / 2
-    if fuzz_profile == "soak":
-        return Budget(examples=200, steps=20, seconds=half, derandomize=False)
-    if fuzz_profile == "lab":
-        return Budget(examples=40, steps=12, seconds=half, derandomize=False)
-    return Budget(examples=6, steps=6, seconds=min(15.0, half), derandomize=True)
 
 
 async def _periodic_updates(csms: CsmsEmulator, dut: Dut, check: Checks) -> None:
@@ -72,7 +63,7 @@ async def test_stateful_sessions(
     """Random programs of steps; every step keeps the invariants (see the module doc)."""
     await station_v201.idle(csms, dut)
     await _periodic_updates(csms, dut, check)
-    budget = budget_for(dut, ocpp_fuzz_profile)
+    budget = budget_for(dut.timeouts.case, ocpp_fuzz_profile)
     session = await fuzz_station(csms, dut, budget)
     check.must(session.examples > 0, f"at least one example ran ({session.examples})")
     check.info(

@@ -179,6 +179,7 @@ def test_any_of_one_of_const_min_length_are_understood() -> None:
         {"type": "array", "items": [{"type": "string"}]},
         {"$ref": "http://example.com/other.json"},
         {"type": "integer", "minimum": 3, "maximum": 2},
+        {"type": "object", "anyOf": [{"required": ["a"]}]},
     ],
 )
 def test_unsupported_constructs_are_refused(schema: dict[str, Any]) -> None:
