@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
 from hypothesis import strategies as st
 
@@ -93,15 +93,36 @@ def strategy_for_node(node: Node) -> Strategy:
     return ANY_JSON
 
 
+#: Marks an optional property left out (never part of a payload).
+_ABSENT: Final = object()
+
+
 def _object(node: ObjectNode) -> Strategy:
-    required = {p.name: strategy_for_node(p.node) for p in node.props if p.required}
-    optional = {p.name: strategy_for_node(p.node) for p in node.props if not p.required}
-    fixed = st.fixed_dictionaries(required, optional=optional)
+    """Required properties, then each optional one as "absent or a value", in schema order.
+
+    Not `st.fixed_dictionaries(optional=...)`: that draws the optional keys in a shuffled
+    order, and its shrinker then often keeps an optional property it could drop; here each
+    optional property is one `one_of` whose simplest branch is "absent".
+    """
+    names = [p.name for p in node.props]
+    parts = [
+        strategy_for_node(p.node) if p.required else st.just(_ABSENT) | strategy_for_node(p.node)
+        for p in node.props
+    ]
+
+    def build(values: tuple[Any, ...]) -> dict[str, Any]:
+        return {
+            name: value for name, value in zip(names, values, strict=True) if value is not _ABSENT
+        }
+
+    fixed = st.tuples(*parts).map(build)
     if not node.extra:
         return fixed
-    declared = {p.name for p in node.props}
-    names = st.text(fmt.PATH_CHARS, min_size=1, max_size=12).filter(lambda n: n not in declared)
-    extras = st.dictionaries(names, ANY_JSON, max_size=2)
+    declared = set(names)
+    extra_names = st.text(fmt.PATH_CHARS, min_size=1, max_size=12).filter(
+        lambda n: n not in declared
+    )
+    extras = st.dictionaries(extra_names, ANY_JSON, max_size=2)
     return st.tuples(extras, fixed).map(lambda pair: {**pair[0], **pair[1]})
 
 

@@ -143,13 +143,14 @@ class Bench:
     # -- lifecycle ----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close every instrument (their state is left as is: use SafeState first)."""
+        """Close every instrument (their state is left as is: use SafeState first).
+
+        The resource manager stays open: pyvisa shares one default session per backend in a
+        process, so closing it would end other benches' (and the safety guard's) sessions.
+        """
         for instrument in self.instruments.values():
             with contextlib.suppress(Exception):  # closing the others matters more
                 instrument.close()
-        if self._owns_resource_manager and self._resource_manager is not None:
-            with contextlib.suppress(Exception):
-                self._resource_manager.close()
         self.closed = True
 
     def __enter__(self) -> Bench:
