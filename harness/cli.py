@@ -136,5 +136,11 @@ def main(argv: list[str] | None = None) -> int:
         from harness.sim.__main__ import main as sim_main
 
         return sim_main(argv[1:])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if not hasattr(args, "pytest_args"):
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        # demo / run / replay pass pytest options through, wherever they stand
+        args.pytest_args = [*unknown, *args.pytest_args]
     return int(args.func(args))

@@ -18,6 +18,7 @@ from harness.ocppj.versions import OcppVersion
 from harness.sim.csms.app import CsmsApp
 from harness.sim.csms.config import BOOT_STATUSES, DEFAULT_TOKENS, CsmsConfig
 from harness.sim.faults import faults_for
+from harness.sim.orphan import stop_when_orphaned
 
 
 def _token(text: str) -> tuple[str, str]:
@@ -134,7 +135,9 @@ async def run(config: CsmsConfig) -> None:
     try:
         ready = await app.start()
         print("READY " + json.dumps(ready), flush=True)
+        watcher = asyncio.create_task(stop_when_orphaned(app.stop_requested))
         await app.stop_requested.wait()
+        watcher.cancel()
     finally:
         await app.stop()
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from harness.ocppj.versions import OcppVersion
 from harness.sim.faults import STATION_FAULTS
+from harness.sim.orphan import stop_when_orphaned
 from harness.sim.rig.lab import VirtualLab
 from harness.sim.station.config import StationConfig
 from harness.sim.station.control import start_control
@@ -139,7 +140,9 @@ async def run(
             ready["rig"] = lab.resources()
         print("READY " + json.dumps(ready), flush=True)
         station.start()
+        watcher = asyncio.create_task(stop_when_orphaned(shutdown))
         await shutdown.wait()
+        watcher.cancel()
     finally:
         await station.stop()
         if lab is not None:
