@@ -13,12 +13,22 @@ from harness.cases.model import CaseSpec
 TESTCASES_DIR = Path(__file__).resolve().parents[2] / "testcases"
 
 
+def case_files(directory: Path = TESTCASES_DIR) -> dict[str, Path]:
+    """Case id -> the `test_*.py` file that defines it (for running a few cases quickly)."""
+    return {case_id: path for (_, case_id), (_, path) in _scan(directory).items()}
+
+
 def implemented_cases(directory: Path = TESTCASES_DIR) -> dict[tuple[str, str], CaseSpec]:
     """Import every `test_*.py` under `directory` and return its cases by (version, id)."""
+    return {key: spec for key, (spec, _) in _scan(directory).items()}
+
+
+def _scan(directory: Path) -> dict[tuple[str, str], tuple[CaseSpec, Path]]:
+    """Import every `test_*.py` under `directory`: each case with its file."""
     root = str(directory.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
-    found: dict[tuple[str, str], CaseSpec] = {}
+    found: dict[tuple[str, str], tuple[CaseSpec, Path]] = {}
     for path in sorted(directory.rglob("test_*.py")):
         module_name = ".".join(path.relative_to(directory.parent).with_suffix("").parts)
         spec = importlib.util.spec_from_file_location(module_name, path)
@@ -30,7 +40,7 @@ def implemented_cases(directory: Path = TESTCASES_DIR) -> dict[tuple[str, str], 
         for value in vars(module).values():
             case = getattr(value, "ocpp_case", None)
             if isinstance(case, CaseSpec):
-                found[(case.version, case.id)] = case
+                found[(case.version, case.id)] = (case, path)
     return found
 
 

@@ -34,13 +34,18 @@ class SuiteRun:
         return {case["id"]: case["duration_s"] for case in cases}
 
 
-def run_suite(report_dir: Path, *args: str, timeout: float = 600) -> SuiteRun:
-    """Run `pytest testcases --ocpp-run ARGS` in a child process and read its index."""
+def run_suite(
+    report_dir: Path, *args: str, timeout: float = 600, paths: list[Path] | None = None
+) -> SuiteRun:
+    """Run `pytest PATHS --ocpp-run ARGS` in a child process and read its index.
+
+    `paths` (default: all of testcases/) narrows collection to the files holding the cases.
+    """
     command = [
         sys.executable,
         "-m",
         "pytest",
-        str(ROOT / "testcases"),
+        *[str(path) for path in paths or [ROOT / "testcases"]],
         "--ocpp-run",
         f"--ocpp-report-dir={report_dir}",
         "-p",

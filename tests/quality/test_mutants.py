@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.cases.coverage import implemented_cases
+from harness.cases.coverage import case_files, implemented_cases
 from harness.sim.faults import FAULTS
 from tests.quality.conftest import SuiteRun, run_suite
 
 pytestmark = pytest.mark.slow
 
+FILES = case_files()
 CLAIMED = {
     f"{role}:{name}": fault
     for role, table in FAULTS.items()
@@ -49,7 +50,8 @@ def test_mutant_is_caught(fault: str, tmp_path: Path) -> None:
     claim = CLAIMED[fault]
     name = fault.split(":", 1)[1]
     only = [f"--ocpp-case={case_id}" for case_id in claim.caught_by]
-    run = run_suite(tmp_path, f"--ocpp-sim-fault={name}", *only)
+    files = sorted({FILES[case_id] for case_id in claim.caught_by})
+    run = run_suite(tmp_path, f"--ocpp-sim-fault={name}", *only, paths=files)
     verdicts = run.verdicts()
     missed = {
         c: v
