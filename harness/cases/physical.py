@@ -58,7 +58,7 @@ def sampled(values: Iterable[dict[str, Any]], measurand: str) -> float | None:
                 number = float(item["value"])
                 unit = item.get("unit") or (item.get("unitOfMeasure") or {}).get("unit")
                 multiplier = (item.get("unitOfMeasure") or {}).get("multiplier", 0)
-                number *= 10 ** int(multiplier)
+                number *= 10.0 ** int(multiplier)  # float pow: a huge multiplier overflows at once
                 return float(number * 1000.0 if unit in ("kWh", "kW") else number)
     return None
 

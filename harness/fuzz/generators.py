@@ -1,6 +1,6 @@
 """Fast schema-valid payload generators: the compiled schema model drawn with `random.Random`.
 
-Hypothesis spends about 4-5 ms per TransactionEventRequest (its choice tracking, not the test
+Hypothesis spends about 5-6 ms per TransactionEventRequest (its choice tracking, not the test
 engine: drawing many examples inside one `st.data()` test is no faster; benchmarks/fuzz.py).
 For throughput (soak fuzzing, load) this module compiles the same `strategies_compile` model
 into plain closures over a `random.Random`, tens of times faster, with no shrinking.

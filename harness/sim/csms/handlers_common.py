@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -84,9 +85,26 @@ def energy_reading(meter_values: object) -> float | None:
                 continue
             measure = sample.get("unitOfMeasure") or {}
             unit = sample.get("unit") or measure.get("unit", "Wh")
-            value *= 10 ** int(measure.get("multiplier", 0))
+            value = _scaled(value, measure.get("multiplier", 0))
+            if value is None:
+                continue
             reading = value * 1000 if unit == "kWh" else value
     return reading
+
+
+def _scaled(value: float, multiplier: object) -> float | None:
+    """`value` x 10^multiplier, or None when that is no finite number.
+
+    Any integer multiplier is schema-valid; `10 ** int(m)` for m = 2**31 - 1 would keep the
+    CSMS busy for minutes (found by FUZZ_201_CSMS_valid_payloads / tests/unit/test_fuzz_sim.py).
+    """
+    if isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
+        return None
+    try:
+        scaled = value * 10.0 ** int(multiplier)
+    except OverflowError:
+        return None
+    return scaled if math.isfinite(scaled) else None
 
 
 def _number(value: object) -> float | None:
