@@ -21,10 +21,9 @@ from harness.cases.model import harness_case
 from harness.dut.device import Dut
 from harness.fuzz.csms_dialects import Dialect, Dialect16, Dialect201
 from harness.fuzz.csms_machine import fuzz_csms
-from harness.fuzz.replay import load_replay, replay_program, require_kind, write_replay
 from harness.fuzz.stateful_csms import CsmsSession
-from harness.fuzz.stateful_run import budget_for, errors_text, program_text
-from harness.outcomes import EnvironmentFailure, NotApplicable
+from harness.fuzz.stateful_run import budget_for
+from harness.fuzz.stateful_verdict import judge_replay, judge_run
 from harness.roles.station import StationEmulator
 
 REFS_16 = ("1.6 §3.7", "1.6 §4.1", "1.6 §4.8", "1.6 §4.10", "1.6 §5.12", "OCPP-J 1.6 §4.2.2")
@@ -46,33 +45,23 @@ async def _fuzz(
     """Run the machine within the profile's budget; report and save the shortest failure."""
     budget = budget_for(dut.timeouts.case, fuzz_profile, ci_examples=CI_EXAMPLES, ci_steps=CI_STEPS)
     session = await fuzz_csms(station, dut, dialect, budget)
-    check.must(session.examples > 0, f"at least one example ran ({session.examples})")
-    check.info(
-        True,
-        f"profile {fuzz_profile}: {session.examples} examples of up to {budget.steps} steps "
-        f"in {budget.seconds:g} s, "
-        + ("derandomized (same programs every run)" if budget.derandomize else "random seed")
-        + f"; steps: {session.coverage()}"
-        + ("" if session.remote_stops else "; no operator stops (no automatic trigger backend)"),
-    )
+    note = "" if session.remote_stops else "; no operator stops (no automatic trigger backend)"
     if session.shortfalls:
         check.should(
             False,
             f"{len(session.shortfalls)} time(s): {session.shortfalls[0]}",
             ref="1.6 §4.10",
         )
-    failure, broken = session.shortest(), errors_text(session)
-    if failure is None and broken is not None:
-        raise EnvironmentFailure(broken)
-    check.info(broken is None, broken or "every step was carried out")
-    if failure is None:
-        return
-    path = write_replay(artifacts / "stateful-failure.json", case, dialect.version, "csms", failure)
-    check.must(
-        False,
-        f"{failure.violation}; shortest failing program ({len(failure.steps)} steps of "
-        f"{len(session.failures)} failing runs): {program_text(failure)}; replay: "
-        f"ocpp-harness replay {path}",
+    judge_run(
+        check,
+        session,
+        budget,
+        fuzz_profile,
+        artifacts=artifacts,
+        case=case,
+        version=dialect.version,
+        dut_role="csms",
+        note=note,
     )
 
 
@@ -80,17 +69,11 @@ async def _replay(
     station: StationEmulator, dut: Dut, check: Checks, replay: Path | None, dialect: Dialect
 ) -> None:
     """Run the program of `--ocpp-replay FILE` once; FAIL if an invariant breaks again."""
-    if replay is None:
-        raise NotApplicable("no program to replay (ocpp-harness replay FILE / --ocpp-replay)")
-    program = load_replay(replay)
-    require_kind(program, replay, dialect.version, "csms")
-    session = CsmsSession(station, dut, asyncio.get_running_loop(), dialect)
-    violation = await replay_program(session, program)
-    check.must(
-        violation is None,
-        f"replayed {len(program.steps)} steps from {replay}: {violation} "
-        f"(recorded: {program.violation})",
-    )
+
+    async def start() -> CsmsSession:
+        return CsmsSession(station, dut, asyncio.get_running_loop(), dialect)
+
+    await judge_replay(check, start, replay, dialect.version, "csms")
 
 
 @harness_case(

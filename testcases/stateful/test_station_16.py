@@ -17,11 +17,10 @@ from harness.cases.checks import Checks
 from harness.cases.model import harness_case
 from harness.cases.states import station_v16
 from harness.dut.device import Dut
-from harness.fuzz.replay import load_replay, replay_program, require_kind, write_replay
-from harness.fuzz.stateful_run import budget_for, errors_text, program_text
+from harness.fuzz.stateful_run import budget_for
 from harness.fuzz.stateful_station import StationSession, fuzz_station
+from harness.fuzz.stateful_verdict import judge_replay, judge_run
 from harness.fuzz.station_rules_16 import V16Rules
-from harness.outcomes import EnvironmentFailure, NotApplicable
 from harness.roles.csms import CsmsEmulator
 
 CASE = "FUZZ_16_CS_stateful"
@@ -58,26 +57,15 @@ async def test_stateful_sessions(
     await _prepare(csms, dut, check)
     budget = budget_for(dut.timeouts.case, ocpp_fuzz_profile)
     session = await fuzz_station(csms, dut, budget, V16Rules(dut))
-    check.must(session.examples > 0, f"at least one example ran ({session.examples})")
-    check.info(
-        True,
-        f"profile {ocpp_fuzz_profile}: {session.examples} examples of up to {budget.steps} "
-        f"steps in {budget.seconds:g} s, "
-        + ("derandomized (same programs every run)" if budget.derandomize else "random seed")
-        + f"; steps: {session.coverage()}",
-    )
-    failure, broken = session.shortest(), errors_text(session)
-    if failure is None and broken is not None:
-        raise EnvironmentFailure(broken)
-    check.info(broken is None, broken or "every step was carried out")
-    if failure is None:
-        return
-    path = write_replay(artifacts / "stateful-failure.json", CASE, "1.6", "station", failure)
-    check.must(
-        False,
-        f"{failure.violation}; shortest failing program ({len(failure.steps)} steps of "
-        f"{len(session.failures)} failing runs): {program_text(failure)}; replay: "
-        f"ocpp-harness replay {path}",
+    judge_run(
+        check,
+        session,
+        budget,
+        ocpp_fuzz_profile,
+        artifacts=artifacts,
+        case=CASE,
+        version="1.6",
+        dut_role="station",
     )
 
 
@@ -96,15 +84,9 @@ async def test_replay(
     csms: CsmsEmulator, dut: Dut, check: Checks, ocpp_replay: Path | None
 ) -> None:
     """Run the program of `--ocpp-replay FILE` once; FAIL if an invariant breaks again."""
-    if ocpp_replay is None:
-        raise NotApplicable("no program to replay (ocpp-harness replay FILE / --ocpp-replay)")
-    program = load_replay(ocpp_replay)
-    require_kind(program, ocpp_replay, "1.6", "station")
-    await _prepare(csms, dut, check)
-    session = StationSession(csms, dut, asyncio.get_running_loop(), V16Rules(dut))
-    violation = await replay_program(session, program)
-    check.must(
-        violation is None,
-        f"replayed {len(program.steps)} steps from {ocpp_replay}: {violation} "
-        f"(recorded: {program.violation})",
-    )
+
+    async def start() -> StationSession:
+        await _prepare(csms, dut, check)
+        return StationSession(csms, dut, asyncio.get_running_loop(), V16Rules(dut))
+
+    await judge_replay(check, start, ocpp_replay, "1.6", "station")

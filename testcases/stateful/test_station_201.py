@@ -16,10 +16,9 @@ from harness.cases.checks import Checks
 from harness.cases.model import harness_case
 from harness.cases.states import station_v201
 from harness.dut.device import Dut
-from harness.fuzz.replay import load_replay, replay_program, write_replay
 from harness.fuzz.stateful_run import budget_for
 from harness.fuzz.stateful_station import StationSession, fuzz_station
-from harness.outcomes import NotApplicable
+from harness.fuzz.stateful_verdict import judge_replay, judge_run
 from harness.roles.csms import CsmsEmulator
 
 NEEDS = ("plug_in", "unplug", "present_token", "power_cycle", "offline", "go_offline")
@@ -65,26 +64,15 @@ async def test_stateful_sessions(
     await _periodic_updates(csms, dut, check)
     budget = budget_for(dut.timeouts.case, ocpp_fuzz_profile)
     session = await fuzz_station(csms, dut, budget)
-    check.must(session.examples > 0, f"at least one example ran ({session.examples})")
-    check.info(
-        True,
-        f"profile {ocpp_fuzz_profile}: {session.examples} examples of up to {budget.steps} "
-        f"steps in {budget.seconds:g} s, "
-        + ("derandomized (same programs every run)" if budget.derandomize else "random seed"),
-    )
-    failure = session.shortest()
-    if failure is None:
-        return
-    path = write_replay(
-        artifacts / "stateful-failure.json", "FUZZ_201_CS_stateful", "2.0.1", "station", failure
-    )
-    program = ", ".join(
-        step.name + (f"({step.params})" if step.params else "") for step in failure.steps
-    )
-    check.must(
-        False,
-        f"{failure.violation}; shortest failing program ({len(failure.steps)} steps of "
-        f"{len(session.failures)} failing runs): {program}; replay: ocpp-harness replay {path}",
+    judge_run(
+        check,
+        session,
+        budget,
+        ocpp_fuzz_profile,
+        artifacts=artifacts,
+        case="FUZZ_201_CS_stateful",
+        version="2.0.1",
+        dut_role="station",
     )
 
 
@@ -103,15 +91,10 @@ async def test_replay(
     csms: CsmsEmulator, dut: Dut, check: Checks, ocpp_replay: Path | None
 ) -> None:
     """Run the program of `--ocpp-replay FILE` once; FAIL if an invariant breaks again."""
-    if ocpp_replay is None:
-        raise NotApplicable("no program to replay (ocpp-harness replay FILE / --ocpp-replay)")
-    program = load_replay(ocpp_replay)
-    await station_v201.idle(csms, dut)
-    await _periodic_updates(csms, dut, check)
-    session = StationSession(csms, dut, asyncio.get_running_loop())
-    violation = await replay_program(session, program)
-    check.must(
-        violation is None,
-        f"replayed {len(program.steps)} steps from {ocpp_replay}: {violation} "
-        f"(recorded: {program.violation})",
-    )
+
+    async def start() -> StationSession:
+        await station_v201.idle(csms, dut)
+        await _periodic_updates(csms, dut, check)
+        return StationSession(csms, dut, asyncio.get_running_loop())
+
+    await judge_replay(check, start, ocpp_replay, "2.0.1", "station")
